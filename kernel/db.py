@@ -1,0 +1,201 @@
+"""The database: connection per configuration, the one place that opens transactions.
+
+SQLite (WAL) is the embedded default; PostgreSQL is pooled and runs the
+application as a role that is subject to row-level security, with the request's
+tenant and user set per transaction (never per session, which would leak
+through the pool).
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from urllib.parse import unquote, urlparse
+
+import peewee
+from playhouse.pool import PooledPostgresqlDatabase
+
+from kernel import context
+
+APP_ROLE = "qutecat_app"
+
+database = peewee.DatabaseProxy()
+_after_commit: ContextVar[list | None] = ContextVar("after_commit", default=None)
+
+
+def _context_sql() -> str:
+    """Return the statement that sets the current tenant and user for one transaction."""
+    tenant, user = context.tenant_id(), context.user_id()
+    return (
+        "SELECT set_config('app.tenant_id', '%s', true), set_config('app.user_id', '%s', true)"
+        % ("" if tenant is None else int(tenant), "" if user is None else int(user))
+    )
+
+
+class TenantAwarePostgres(PooledPostgresqlDatabase):
+    """Pooled PostgreSQL that carries the tenant and user into every transaction.
+
+    Inside ``BEGIN`` the settings are transaction-local. A statement outside a
+    transaction (autocommit) is sent together with its settings in one simple
+    query, which PostgreSQL runs as one implicit transaction, so reads cost no
+    extra round trip and nothing survives into the next use of the connection.
+    """
+
+    def __init__(self, *args, app_role: bool = True, **kwargs):
+        self.app_role = app_role
+        super().__init__(*args, **kwargs)
+
+    def _connect(self):
+        conn = super()._connect()
+        if self.app_role:
+            with conn.cursor() as cur:
+                cur.execute(f"SET ROLE {APP_ROLE}")
+        return conn
+
+    def begin(self, isolation_level=None):
+        with peewee.__exception_wrapper__:
+            self.cursor().execute("BEGIN; " + _context_sql())
+
+    def execute_sql(self, sql, params=None):
+        if not self.in_transaction() and (context.tenant_id() is not None or context.user_id() is not None):
+            sql = _context_sql() + "; " + sql
+        return super().execute_sql(sql, params)
+
+    def apply_context(self):
+        """Re-send the tenant and user inside the open transaction after they changed."""
+        if self.in_transaction():
+            self.cursor().execute(_context_sql())
+
+
+def make_database(url: str, app_role: bool = True) -> peewee.Database:
+    """Build a peewee database for a ``sqlite:///path`` or ``postgresql://`` URL."""
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        return peewee.SqliteDatabase(
+            path,
+            pragmas={
+                "journal_mode": "wal",
+                "busy_timeout": 10000,
+                "foreign_keys": 1,
+                "synchronous": "normal",
+                "cache_size": -16000,
+            },
+            check_same_thread=False,
+        )
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql"):
+        raise ValueError(f"unsupported DATABASE_URL scheme: {parsed.scheme}")
+    kwargs = {
+        "host": parsed.hostname or None,
+        "port": parsed.port or 5432,
+        "user": unquote(parsed.username) if parsed.username else None,
+        "password": unquote(parsed.password) if parsed.password else None,
+    }
+    return TenantAwarePostgres(
+        parsed.path.lstrip("/"),
+        max_connections=32,
+        stale_timeout=300,
+        timeout=10,
+        app_role=app_role,
+        **{k: v for k, v in kwargs.items() if v is not None},
+    )
+
+
+def init(url: str) -> None:
+    """Point the shared proxy at the configured database."""
+    if is_postgres_url(url):
+        ensure_app_role(url)
+    database.initialize(make_database(url))
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+def is_postgres() -> bool:
+    return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+def ensure_app_role(url: str) -> None:
+    """Create the non-owner, non-superuser role the application runs as, once per cluster."""
+    owner = make_database(url, app_role=False)
+    owner.connect()
+    try:
+        owner.execute_sql(
+            f"""DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
+                    CREATE ROLE {APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+                END IF;
+            END $$"""
+        )
+        owner.execute_sql(f"GRANT {APP_ROLE} TO current_user")
+    except peewee.DatabaseError:
+        # Another process created it between the check and the CREATE.
+        pass
+    finally:
+        owner.close()
+
+
+@contextmanager
+def as_owner():
+    """Run a block as the connecting (owning) role, for migrations and grants only."""
+    db = database.obj
+    if not is_postgres():
+        yield
+        return
+    with db.connection_context():
+        db.execute_sql("RESET ROLE")
+        try:
+            yield
+        finally:
+            db.execute_sql(f"SET ROLE {APP_ROLE}")
+
+
+def context_changed() -> None:
+    """Tell an open PostgreSQL transaction that the tenant or user in context changed."""
+    db = database.obj
+    if isinstance(db, TenantAwarePostgres):
+        db.apply_context()
+
+
+@contextmanager
+def transaction(write: bool = True):
+    """Open the one transaction of a state change (nested calls become savepoints).
+
+    On SQLite a writing transaction takes the write lock at BEGIN (IMMEDIATE) so
+    two writers queue on ``busy_timeout`` instead of failing on lock upgrade.
+    Callbacks registered with :func:`on_commit` run only after the outermost
+    commit.
+    """
+    db = database.obj
+    if db.in_transaction():
+        with db.atomic():
+            yield
+        return
+    pending: list = []
+    token = _after_commit.set(pending)
+    try:
+        if isinstance(db, peewee.SqliteDatabase) and write:
+            with db.atomic("IMMEDIATE"):
+                yield
+        else:
+            with db.atomic():
+                yield
+    finally:
+        _after_commit.reset(token)
+    for callback in pending:
+        callback()
+
+
+def on_commit(callback) -> None:
+    """Run ``callback`` after the current transaction commits (now, if none is open)."""
+    pending = _after_commit.get()
+    if pending is None or not database.obj.in_transaction():
+        callback()
+    else:
+        pending.append(callback)
+
+
+def release() -> None:
+    """Return this thread's connection to the pool at the end of a request."""
+    db = database.obj
+    if isinstance(db, PooledPostgresqlDatabase) and not db.is_closed():
+        db.close()

@@ -1,0 +1,56 @@
+"""Assemble the Falcon app from the plugins' routes."""
+
+import falcon
+
+from kernel.http import errors, openapi
+from kernel.http.middleware import KernelMiddleware, Operation
+from kernel.http.routes import OpSpec, Route, op
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+class OpenAPIResource:
+    def __init__(self, document_factory):
+        self._factory = document_factory
+        self._document = None
+
+    @op(raw=True, summary="The OpenAPI 3 document of every route")
+    def on_get(self, req, resp):
+        if self._document is None:
+            self._document = self._factory()
+        resp.media = self._document
+
+
+def _responders(route: Route):
+    for method in METHODS:
+        name = f"on_{method.lower()}" + (f"_{route.suffix}" if route.suffix else "")
+        responder = getattr(route.resource, name, None)
+        if responder is not None:
+            yield method, getattr(responder, "__qutecat_op__", None) or OpSpec()
+
+
+def create_app(plugin_host, routes: list[Route], title: str = "QuteCat", version: str = "1.0.0") -> falcon.App:
+    """Build the WSGI app: routes with their contracts, the kernel middleware and error envelopes."""
+    operations: dict[tuple[str, str], Operation] = {}
+    documented = []
+    for route in routes:
+        plugin = plugin_host.loaded.get(route.plugin) if route.plugin else None
+        plugin_features = plugin.manifest.features if plugin else ()
+        for method, spec in _responders(route):
+            feature = spec.feature or route.feature or getattr(route.resource, "feature", None)
+            operations[(route.path, method)] = Operation(
+                spec, None if plugin is None or plugin.manifest.core else route.plugin, feature, plugin_features
+            )
+            documented.append((route.path, method, spec, feature))
+
+    app = falcon.App(middleware=[KernelMiddleware(plugin_host, operations)], cors_enable=False)
+    app.req_options.strip_url_path_trailing_slash = True
+    app.req_options.auto_parse_qs_csv = False
+    app.resp_options.default_media_type = falcon.MEDIA_JSON
+    errors.install(app)
+    for route in routes:
+        app.add_route(route.path, route.resource, **({"suffix": route.suffix} if route.suffix else {}))
+    spec_resource = OpenAPIResource(lambda: openapi.build(documented, title, version))
+    app.add_route("/api/openapi.json", spec_resource)
+    operations[("/api/openapi.json", "GET")] = Operation(OpSpec(raw=True), None, None, ())
+    return app

@@ -1,0 +1,50 @@
+"""Kernel routes: liveness, readiness (database and Redis reachable) and local media files."""
+
+from kernel import db, redis_client, storage
+from kernel.http.errors import APIError
+from kernel.http.responses import ok
+from kernel.http.routes import op
+
+
+class HealthResource:
+    @op(summary="Liveness: the process answers")
+    def on_get(self, req, resp):
+        ok(resp, {"status": "ok"}, "ok")
+
+
+class ReadyResource:
+    @op(summary="Readiness: the database and Redis (when configured) answer", errors=(503,))
+    def on_get(self, req, resp):
+        checks = {"database": False, "redis": None}
+        try:
+            db.database.obj.execute_sql("SELECT 1").fetchone()
+            checks["database"] = True
+        except Exception:
+            checks["database"] = False
+        client = redis_client.get()
+        if client is not None:
+            try:
+                checks["redis"] = bool(client.ping())
+            except Exception:
+                checks["redis"] = False
+        if checks["database"] and checks["redis"] is not False:
+            ok(resp, checks, "ready")
+        else:
+            raise APIError(503, "not ready", checks=checks)
+
+
+class MediaResource:
+    """Serve public objects of the local storage with a one-year cache."""
+
+    @op(summary="A public media object", raw=True)
+    def on_get(self, req, resp, key):
+        found = storage.backend().open_public(key)
+        if found is None:
+            raise APIError(404, "Not found.")
+        path, content_type = found
+        resp.content_type = content_type
+        resp.cache_control = ["public", "max-age=31536000", "immutable"]
+        resp.stream = open(path, "rb")
+        resp.content_length = path.stat().st_size
+        resp.set_header("X-Content-Type-Options", "nosniff")
+

@@ -1,0 +1,96 @@
+"""OpenAPI 3 document generated from the routes' marshmallow schemas."""
+
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema, fields
+
+from kernel.http.routes import OpSpec
+
+_PARAM = re.compile(r"{(\w+)(?::(\w+))?[^}]*}")
+_CONVERTER_TYPES = {"int": "integer", "uuid": "string", "dt": "string", "float": "number"}
+ERROR_STATUSES = {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "Not found",
+                  405: "Method not allowed", 413: "Body too large", 422: "Invalid input", 429: "Too many requests"}
+
+
+class ErrorSchema(Schema):
+    """Every error body: a message, field errors on 422, and details on gated or limited routes."""
+
+    message = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    error = fields.String()
+    feature = fields.String()
+    current_plan = fields.String()
+    upgrade_to = fields.List(fields.String())
+    limit_type = fields.String()
+    details = fields.Dict()
+
+
+def _schema_name(schema: Schema) -> str:
+    name = type(schema).__name__
+    return name[:-6] if name.endswith("Schema") and len(name) > 6 else name
+
+
+def _envelope(spec_doc: APISpec, op: OpSpec) -> dict:
+    properties = {"message": {"type": "string"}}
+    required = ["message"]
+    if op.response is not None:
+        name = _schema_name(op.response)
+        if name not in spec_doc.components.schemas:
+            spec_doc.components.schema(name, schema=op.response)
+        properties["data"] = {"$ref": f"#/components/schemas/{name}"}
+        required.append("data")
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def build(routes_with_ops, title: str, version: str) -> dict:
+    """Build the document from ``(path, method, OpSpec, feature)`` tuples."""
+    doc = APISpec(title=title, version=version, openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
+    doc.components.schema("Error", schema=ErrorSchema)
+    doc.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    paths: dict[str, dict] = {}
+    for path, method, op, feature in routes_with_ops:
+        if op.raw:
+            continue
+        template = _PARAM.sub(lambda m: "{" + m.group(1) + "}", path)
+        parameters = [
+            {"in": "path", "name": m.group(1), "required": True,
+             "schema": {"type": _CONVERTER_TYPES.get(m.group(2) or "", "string")}}
+            for m in _PARAM.finditer(path)
+        ]
+        if op.query is not None:
+            parameters.append({"in": "query", "schema": op.query})
+        operation = {
+            "summary": op.summary or f"{method} {template}",
+            "tags": list(op.tags) or [template.split("/")[2] if template.count("/") > 1 else "root"],
+            "parameters": parameters,
+            "responses": {
+                str(op.status): {
+                    "description": "Success",
+                    "content": {"application/json": {"schema": _envelope(doc, op)}},
+                },
+            },
+        }
+        if feature:
+            operation["x-feature"] = feature
+        if op.body is not None:
+            operation["requestBody"] = {"required": True, "content": {op.content_type: {"schema": op.body}}}
+        statuses = {404, 405}
+        if op.body is not None or op.query is not None or parameters:
+            statuses |= {400, 413, 422}
+        if op.auth != "public":
+            statuses |= {401, 403}
+            operation["security"] = [{"bearer": []}]
+        if feature or op.scope == "seller":
+            statuses.add(403)
+        statuses |= set(op.errors)
+        for status in sorted(statuses):
+            operation["responses"][str(status)] = {
+                "description": ERROR_STATUSES.get(status, "Error"),
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
+        paths.setdefault(template, {})[method.lower()] = operation
+    for template, operations in paths.items():
+        doc.path(path=template, operations=operations)
+    return doc.to_dict()

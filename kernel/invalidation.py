@@ -1,0 +1,160 @@
+"""One shared version number for tenant, plan and plugin state, seen by every process.
+
+A change bumps the version after its transaction commits; each process keeps
+its caches tagged with the version it read and drops them when it moves. With
+Redis the bump is an INCR plus a PUBLISH that a listener thread applies within
+milliseconds; reads cost nothing. Without Redis, SQLite deployments share a
+file whose stat is the version, and PostgreSQL ones read a one-row table.
+"""
+
+import os
+import threading
+
+import peewee
+import redis
+
+from kernel import config, db, redis_client
+from kernel.models import StateVersion
+
+KEY = "qutecat:state_version"
+CHANNEL = "qutecat:state_version"
+
+
+class _RedisClock:
+    def __init__(self, url):
+        self.client = redis_client.get()
+        # A connection of its own with no read timeout: the listener blocks on it.
+        self.listen_client = redis.Redis.from_url(url, protocol=2, health_check_interval=30)
+        self.seen = None
+        self.lock = threading.Lock()
+        self.listener = None
+
+    def _listen(self):
+        pubsub = self.listen_client.pubsub(ignore_subscribe_messages=True)
+        try:
+            pubsub.subscribe(CHANNEL)
+            # Read after subscribing, so no bump falls between the two.
+            self.seen = int(self.client.get(KEY) or 0)
+            for message in pubsub.listen():
+                self.seen = max(self.seen or 0, int(message["data"]))
+        except redis.RedisError:
+            self.seen = None
+        finally:
+            pubsub.close()
+
+    def current(self):
+        listener = self.listener
+        if listener is None or not listener.is_alive():
+            self._start()
+        seen = self.seen
+        return int(self.client.get(KEY) or 0) if seen is None else seen
+
+    def _start(self):
+        with self.lock:
+            if self.listener is not None and self.listener.is_alive():
+                return
+            self.seen = None
+            self.listener = threading.Thread(target=self._listen, name="qutecat-invalidation", daemon=True)
+            self.listener.start()
+
+    def bump(self):
+        value = self.client.incr(KEY)
+        self.client.publish(CHANNEL, value)
+        if self.seen is not None:
+            self.seen = max(self.seen, value)
+        return value
+
+
+class _FileClock:
+    def __init__(self, path):
+        self.path = path
+
+    def current(self):
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            return 0
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def bump(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(str(os.urandom(8).hex()))
+        os.replace(tmp, self.path)
+        return self.current()
+
+
+class _TableClock:
+    def current(self):
+        row = StateVersion.get_or_none(StateVersion.name == "state")
+        return row.value if row else 0
+
+    def bump(self):
+        with db.transaction():
+            inserted = (
+                StateVersion.insert(name="state", value=1)
+                .on_conflict(conflict_target=[StateVersion.name], update={StateVersion.value: StateVersion.value + 1})
+                .execute()
+            )
+        return inserted
+
+
+_clock = None
+_pid = None
+
+
+def _get_clock():
+    global _clock, _pid
+    if _clock is None or _pid != os.getpid():
+        client = redis_client.get()
+        if client is not None:
+            _clock = _RedisClock(config.settings.redis_url)
+        elif isinstance(db.database.obj, peewee.SqliteDatabase):
+            _clock = _FileClock(config.settings.var_dir / "state.version")
+        else:
+            _clock = _TableClock()
+        _pid = os.getpid()
+    return _clock
+
+
+def current():
+    """Return the shared state version (an opaque, comparable-for-equality value)."""
+    return _get_clock().current()
+
+
+def bump() -> None:
+    """Announce a change to every process, once the current transaction has committed."""
+    db.on_commit(lambda: _get_clock().bump())
+
+
+def reset() -> None:
+    """Forget the clock (after the configuration changed)."""
+    global _clock
+    _clock = None
+
+
+class VersionedCache:
+    """A dict that empties itself whenever the shared state version moves."""
+
+    def __init__(self, max_entries: int = 50_000):
+        self.max_entries = max_entries
+        self.version = object()
+        self.data = {}
+
+    def get(self, key, loader):
+        version = current()
+        if version != self.version:
+            self.data = {}
+            self.version = version
+        try:
+            return self.data[key]
+        except KeyError:
+            value = loader(key)
+            if len(self.data) >= self.max_entries:
+                self.data = {}
+            self.data[key] = value
+            return value
+
+    def clear(self):
+        self.version = object()
+        self.data = {}

@@ -1,0 +1,128 @@
+"""Versioned, per-plugin migrations applied in dependency order and recorded in the database."""
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+import peewee
+
+from kernel import db
+from kernel.models import KERNEL_MODELS, MigrationRecord
+from kernel.orm import TenantModel
+
+log = logging.getLogger("qutecat.migrations")
+LOCK_ID = 4_242_001
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of one plugin's schema history."""
+
+    version: int
+    name: str
+    apply: Callable[[], None]
+
+
+def tenant_policy_sql(table: str) -> list[str]:
+    """Row-level security for a tenant-owned table: a row is visible to its own tenant only."""
+    check = "tenant_id = nullif(current_setting('app.tenant_id', true), '')::int"
+    return [
+        f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
+        f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
+        f'DROP POLICY IF EXISTS tenant_isolation ON "{table}"',
+        f'CREATE POLICY tenant_isolation ON "{table}" USING ({check}) WITH CHECK ({check})',
+    ]
+
+
+def create_tables(*models) -> Callable[[], None]:
+    """A migration step that creates tables (and, on PostgreSQL, RLS for tenant-owned ones)."""
+
+    def apply():
+        database = db.database.obj
+        database.create_tables(models, safe=True)
+        if db.is_postgres():
+            for model in models:
+                if issubclass(model, TenantModel):
+                    for sql in tenant_policy_sql(model._meta.table_name):
+                        database.execute_sql(sql)
+
+    return apply
+
+
+def sql(*statements: str, postgres: tuple[str, ...] = (), sqlite: tuple[str, ...] = ()) -> Callable[[], None]:
+    """A migration step of raw statements, with optional engine-specific ones."""
+
+    def apply():
+        extra = postgres if db.is_postgres() else sqlite
+        for statement in (*statements, *extra):
+            db.database.obj.execute_sql(statement)
+
+    return apply
+
+
+KERNEL_MIGRATIONS = [Migration(1, "kernel tables", create_tables(*KERNEL_MODELS))]
+
+
+def _grant_app_role() -> None:
+    database = db.database.obj
+    for statement in (
+        f"GRANT USAGE ON SCHEMA public TO {db.APP_ROLE}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {db.APP_ROLE}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {db.APP_ROLE}",
+    ):
+        database.execute_sql(statement)
+
+
+def _applied() -> set[tuple[str, int]]:
+    return {(r.plugin, r.version) for r in MigrationRecord.select(MigrationRecord.plugin, MigrationRecord.version)}
+
+
+def plan(plugin_host) -> list[tuple[str, Migration]]:
+    """Every known migration in application order: the kernel's, then each plugin's by load order."""
+    steps = [("kernel", m) for m in KERNEL_MIGRATIONS]
+    by_plugin = {}
+    for impl in plugin_host.pm.hook.register_migrations.get_hookimpls():
+        by_plugin[impl.plugin_name] = impl.function() or []
+    for name in plugin_host.order():
+        for migration in sorted(by_plugin.get(name, []), key=lambda m: m.version):
+            steps.append((name, migration))
+    return steps
+
+
+def migrate(plugin_host, echo=print) -> int:
+    """Apply every missing migration; safe to run from several processes at once. Returns the count."""
+    database = db.database.obj
+    applied_count = 0
+    with db.as_owner():
+        if db.is_postgres():
+            database.execute_sql("SELECT pg_advisory_lock(%s)", (LOCK_ID,))
+        try:
+            database.create_tables([MigrationRecord], safe=True)
+            done = _applied()
+            for plugin, migration in plan(plugin_host):
+                if (plugin, migration.version) in done:
+                    continue
+                with db.transaction():
+                    if MigrationRecord.select().where(
+                        (MigrationRecord.plugin == plugin) & (MigrationRecord.version == migration.version)
+                    ).exists():
+                        continue
+                    migration.apply()
+                    MigrationRecord.create(plugin=plugin, version=migration.version, name=migration.name)
+                applied_count += 1
+                echo(f"applied {plugin} #{migration.version}: {migration.name}")
+            if db.is_postgres():
+                _grant_app_role()
+        finally:
+            if db.is_postgres():
+                database.execute_sql("SELECT pg_advisory_unlock(%s)", (LOCK_ID,))
+    return applied_count
+
+
+def pending(plugin_host) -> list[tuple[str, Migration]]:
+    """Migrations not yet applied (empty once the database is current)."""
+    try:
+        done = _applied()
+    except peewee.DatabaseError:
+        return plan(plugin_host)
+    return [(p, m) for p, m in plan(plugin_host) if (p, m.version) not in done]

@@ -1,0 +1,110 @@
+"""Plan limits: atomic check-and-take, release, and the usage report."""
+
+import datetime as dt
+
+from kernel import config
+from kernel.models import Plan, Tenant, TenantUsage
+from kernel.orm import utcnow
+
+# Metrics counted per calendar month; every other metric is a running total.
+MONTHLY_METRICS = frozenset({"orders_per_month"})
+METRICS = ("products", "orders_per_month", "storage_mb", "team_members")
+
+
+class LimitExceeded(Exception):
+    """Taking more of a metric than the plan allows."""
+
+    def __init__(self, metric: str, limit: int, current: int, plan: str):
+        super().__init__(metric)
+        self.metric, self.limit, self.current, self.plan = metric, limit, current, plan
+
+    def body(self) -> dict:
+        """The SPEC.md section 2 over-limit body."""
+        return {
+            "message": f"Your plan allows {self.limit} {self.metric.replace('_', ' ')}. Upgrade to add more.",
+            "error": "limit_exceeded",
+            "limit_type": self.metric,
+            "details": {
+                "limit": self.limit,
+                "current": self.current,
+                "remaining": max(self.limit - self.current, 0),
+                "upgrade_url": f"{config.settings.public_url}/api/subscription/plans",
+            },
+            "current_plan": self.plan,
+        }
+
+
+def period_of(metric: str, when: dt.datetime | None = None) -> str:
+    return (when or utcnow()).strftime("%Y-%m") if metric in MONTHLY_METRICS else ""
+
+
+def limit_of(plan: Plan, metric: str) -> int | None:
+    """Return the plan's limit for a metric; None means unlimited."""
+    return (plan.limits or {}).get(metric)
+
+
+def _plan_of(tenant_id: int) -> Plan:
+    return Plan.select().join(Tenant, on=(Tenant.plan == Plan.id)).where(Tenant.id == tenant_id).get()
+
+
+def take(tenant_id: int, metric: str, amount: int = 1) -> int:
+    """Take ``amount`` of a metric for a tenant, or raise ``LimitExceeded``.
+
+    The check and the increment are one conditional UPDATE, so two concurrent
+    takes can never both get the last unit. Run it inside the transaction of the
+    change it pays for, so a rollback gives the unit back.
+    """
+    plan = _plan_of(tenant_id)
+    limit = limit_of(plan, metric)
+    period = period_of(metric)
+    TenantUsage.insert(tenant=tenant_id, metric=metric, period=period, used=0).on_conflict_ignore().execute()
+    where = (TenantUsage.tenant == tenant_id) & (TenantUsage.metric == metric) & (TenantUsage.period == period)
+    query = TenantUsage.update(used=TenantUsage.used + amount).where(where)
+    if limit is not None:
+        query = query.where(TenantUsage.used + amount <= limit)
+    if query.execute() == 0:
+        current = TenantUsage.select(TenantUsage.used).where(where).scalar() or 0
+        raise LimitExceeded(metric, limit, current, plan.slug)
+    return TenantUsage.select(TenantUsage.used).where(where).scalar()
+
+
+def release(tenant_id: int, metric: str, amount: int = 1, when: dt.datetime | None = None) -> None:
+    """Give back ``amount`` of a metric (never below zero)."""
+    period = period_of(metric, when)
+    (
+        TenantUsage.update(used=TenantUsage.used - amount)
+        .where(
+            (TenantUsage.tenant == tenant_id) & (TenantUsage.metric == metric)
+            & (TenantUsage.period == period) & (TenantUsage.used >= amount)
+        )
+        .execute()
+    )
+
+
+def usage(tenant_id: int) -> dict:
+    """Return ``{metric: {current, limit, remaining, percent}}`` for every limited metric."""
+    plan = _plan_of(tenant_id)
+    rows = {
+        (row.metric, row.period): row.used
+        for row in TenantUsage.select().where(TenantUsage.tenant == tenant_id)
+    }
+    report = {}
+    for metric in METRICS:
+        current = rows.get((metric, period_of(metric)), 0)
+        limit = limit_of(plan, metric)
+        report[metric] = {
+            "current": current,
+            "limit": limit,
+            "remaining": None if limit is None else max(limit - current, 0),
+            "percent": None if limit is None else (round(100.0 * current / limit, 2) if limit else 100.0),
+        }
+    return report
+
+
+def plans_granting(feature: str) -> list[str]:
+    """Return the slugs of active plans that grant a feature, cheapest first."""
+    return [
+        plan.slug
+        for plan in Plan.select().where(Plan.is_active == True).order_by(Plan.sort_order, Plan.price_monthly)  # noqa: E712
+        if feature in (plan.features or ())
+    ]

@@ -1,0 +1,61 @@
+"""Fixed-window counters shared by every process (Redis, else the database)."""
+
+import time
+
+from peewee import Case
+
+from kernel import db, redis_client
+from kernel.models import RateCounter
+
+
+def _window(window: int) -> tuple[int, int]:
+    now = int(time.time())
+    start = now - now % window
+    return start, start + window - now
+
+
+def hits(key: str, window: int) -> tuple[int, int]:
+    """Return how many hits ``key`` has in the current window and the seconds it has left."""
+    start, left = _window(window)
+    client = redis_client.get()
+    if client is not None:
+        value = client.get(f"qutecat:rl:{key}:{start}")
+        return int(value or 0), left
+    row = RateCounter.get_or_none(RateCounter.key == key)
+    if row is None or row.window_start != start:
+        return 0, left
+    return row.count, left
+
+
+def hit(key: str, window: int) -> int:
+    """Count one hit for ``key`` in the current window and return the new count."""
+    start, _ = _window(window)
+    client = redis_client.get()
+    if client is not None:
+        name = f"qutecat:rl:{key}:{start}"
+        pipe = client.pipeline()
+        pipe.incr(name)
+        pipe.expire(name, window + 1)
+        return int(pipe.execute()[0])
+    with db.transaction():
+        (
+            RateCounter.insert(key=key, window_start=start, count=1)
+            .on_conflict(
+                conflict_target=[RateCounter.key],
+                update={
+                    RateCounter.count: Case(None, [(RateCounter.window_start == start, RateCounter.count + 1)], 1),
+                    RateCounter.window_start: start,
+                },
+            )
+            .execute()
+        )
+        return RateCounter.get(RateCounter.key == key).count
+
+
+def clear(key: str, window: int) -> None:
+    start, _ = _window(window)
+    client = redis_client.get()
+    if client is not None:
+        client.delete(f"qutecat:rl:{key}:{start}")
+    else:
+        RateCounter.delete().where(RateCounter.key == key).execute()

@@ -1,0 +1,67 @@
+"""Opaque bearer tokens ``"<id>|<secret>"`` stored as SHA-256 of the secret.
+
+The secret carries 256 bits of randomness, so a fast hash is enough (as
+Sanctum does); argon2 on every request would cost tens of milliseconds.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from kernel.models import AccessToken, User
+from kernel.orm import utcnow
+
+TOKEN_DAYS = 30
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue(user: User, name: str = "api", device_key: str | None = None, device_type: str | None = None) -> tuple[str, AccessToken]:
+    """Create a token for a user and return the plain text (shown once) and its row."""
+    secret = secrets.token_urlsafe(32)
+    row = AccessToken.create(
+        user=user, secret_hash=_digest(secret), name=name,
+        device_key=device_key, device_type=device_type,
+        expires_at=utcnow() + dt.timedelta(days=TOKEN_DAYS),
+    )
+    return f"{row.id}|{secret}", row
+
+
+def authenticate(header_value: str | None) -> tuple[User, AccessToken] | None:
+    """Return the user and token for an ``Authorization: Bearer`` value, or None."""
+    if not header_value:
+        return None
+    scheme, _, token = header_value.partition(" ")
+    if scheme.lower() != "bearer" or "|" not in token:
+        return None
+    token_id, _, secret = token.strip().partition("|")
+    if not token_id.isdigit() or not secret or len(token_id) > 18:
+        return None
+    row = (
+        AccessToken.select(AccessToken, User)
+        .join(User)
+        .where(AccessToken.id == int(token_id))
+        .first()
+    )
+    if row is None or not hmac.compare_digest(row.secret_hash, _digest(secret)):
+        return None
+    if row.expires_at is not None and row.expires_at < utcnow():
+        return None
+    if not row.user.is_active:
+        return None
+    return row.user, row
+
+
+def revoke(token: AccessToken) -> None:
+    AccessToken.delete().where(AccessToken.id == token.id).execute()
+
+
+def revoke_all(user_id: int, keep: int | None = None) -> None:
+    """Revoke every token of a user (after a password change), optionally keeping one."""
+    query = AccessToken.delete().where(AccessToken.user == user_id)
+    if keep is not None:
+        query = query.where(AccessToken.id != keep)
+    query.execute()

@@ -1,0 +1,1 @@
+"""First-party QuteCat plugins, one package each."""

@@ -1,0 +1,3 @@
+"""URI templates of the accounts plugin: the canonical set and the Flutter app's set."""
+
+ROUTES = []

@@ -1,0 +1,1 @@
+"""Platform configuration (being built)."""

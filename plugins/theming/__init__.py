@@ -1,0 +1,1 @@
+"""Theming (being built)."""
