@@ -1,5 +1,7 @@
 """Assemble the Falcon app from the plugins' routes."""
 
+import re
+
 import falcon
 
 from kernel.http import errors, openapi
@@ -7,6 +9,7 @@ from kernel.http.middleware import KernelMiddleware, Operation
 from kernel.http.routes import OpSpec, Route, op
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_INT_SEGMENT = re.compile(r"{(\w+):int}")
 
 
 class OpenAPIResource:
@@ -29,6 +32,11 @@ def _responders(route: Route):
             yield method, getattr(responder, "__qutecat_op__", None) or OpSpec()
 
 
+def _bounded_ids(path: str) -> str:
+    """Bound ``{x:int}`` segments to positive 32-bit ids, so a huge number is a 404, not an overflow."""
+    return _INT_SEGMENT.sub(lambda m: "{%s:int(min=1, max=%d)}" % (m.group(1), openapi.MAX_ID), path)
+
+
 def create_app(plugin_host, routes: list[Route], title: str = "QuteCat", version: str = "1.0.0") -> falcon.App:
     """Build the WSGI app: routes with their contracts, the kernel middleware and error envelopes."""
     operations: dict[tuple[str, str], Operation] = {}
@@ -38,7 +46,7 @@ def create_app(plugin_host, routes: list[Route], title: str = "QuteCat", version
         plugin_features = plugin.manifest.features if plugin else ()
         for method, spec in _responders(route):
             feature = spec.feature or route.feature or getattr(route.resource, "feature", None)
-            operations[(route.path, method)] = Operation(
+            operations[(_bounded_ids(route.path), method)] = Operation(
                 spec, None if plugin is None or plugin.manifest.core else route.plugin, feature, plugin_features
             )
             documented.append((route.path, method, spec, feature))
@@ -49,7 +57,7 @@ def create_app(plugin_host, routes: list[Route], title: str = "QuteCat", version
     app.resp_options.default_media_type = falcon.MEDIA_JSON
     errors.install(app)
     for route in routes:
-        app.add_route(route.path, route.resource, **({"suffix": route.suffix} if route.suffix else {}))
+        app.add_route(_bounded_ids(route.path), route.resource, **({"suffix": route.suffix} if route.suffix else {}))
     spec_resource = OpenAPIResource(lambda: openapi.build(documented, title, version))
     app.add_route("/api/openapi.json", spec_resource)
     operations[("/api/openapi.json", "GET")] = Operation(OpSpec(raw=True), None, None, ())

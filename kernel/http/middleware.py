@@ -12,7 +12,7 @@ from kernel.http.bodies import read_body
 from kernel.http.errors import APIError, validation_error
 from kernel.http.routes import OpSpec
 
-UNSCOPED_PATHS = ("/healthz", "/readyz")
+UNSCOPED_PATHS = ("/healthz", "/readyz", "/api/openapi.json")
 
 
 class Operation:
@@ -36,6 +36,17 @@ def gate_body(feature: str, tenant) -> dict:
         "current_plan": tenant.plan,
         "upgrade_to": plans.plans_granting(feature),
     }
+
+
+def _has_nul(value) -> bool:
+    """Text columns cannot hold NUL (PostgreSQL rejects it), so such input is invalid everywhere."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class KernelMiddleware:
@@ -129,6 +140,9 @@ class KernelMiddleware:
         # Dio sends null query values as bare keys and the app sends "" for "no value":
         # both mean absent, as Laravel's ConvertEmptyStringsToNull made them.
         data = {k: v for k, v in data.items() if v is not None and not (isinstance(v, str) and v == "")}
+        nul = [key for key, value in data.items() if _has_nul(value)]
+        if nul:
+            raise validation_error({key: ["Must not contain NUL characters."] for key in nul})
         try:
             return schema.load(data)
         except ValidationError as exc:

@@ -10,6 +10,7 @@ from kernel.http.routes import OpSpec
 
 _PARAM = re.compile(r"{(\w+)(?::(\w+))?[^}]*}")
 _CONVERTER_TYPES = {"int": "integer", "uuid": "string", "dt": "string", "float": "number"}
+MAX_ID = 2_147_483_647
 ERROR_STATUSES = {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "Not found",
                   405: "Method not allowed", 413: "Body too large", 422: "Invalid input", 429: "Too many requests"}
 
@@ -25,6 +26,12 @@ class ErrorSchema(Schema):
     upgrade_to = fields.List(fields.String())
     limit_type = fields.String()
     details = fields.Dict()
+
+
+def _path_schema(converter: str | None) -> dict:
+    if converter == "int":
+        return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    return {"type": _CONVERTER_TYPES.get(converter or "", "string")}
 
 
 def _schema_name(schema: Schema) -> str:
@@ -44,9 +51,18 @@ def _envelope(spec_doc: APISpec, op: OpSpec) -> dict:
     return {"type": "object", "properties": properties, "required": required}
 
 
+def _empty_means_absent(self, field, ret=None, **kwargs) -> dict:
+    """Query keys sent bare or empty mean "absent" (the app's Dio does that), so say so."""
+    if ret and ret.get("in") == "query" and not field.required:
+        return {"allowEmptyValue": True}
+    return {}
+
+
 def build(routes_with_ops, title: str, version: str) -> dict:
     """Build the document from ``(path, method, OpSpec, feature)`` tuples."""
-    doc = APISpec(title=title, version=version, openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
+    marshmallow_plugin = MarshmallowPlugin()
+    doc = APISpec(title=title, version=version, openapi_version="3.0.3", plugins=[marshmallow_plugin])
+    marshmallow_plugin.converter.add_parameter_attribute_function(_empty_means_absent)
     doc.components.schema("Error", schema=ErrorSchema)
     doc.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     paths: dict[str, dict] = {}
@@ -55,8 +71,7 @@ def build(routes_with_ops, title: str, version: str) -> dict:
             continue
         template = _PARAM.sub(lambda m: "{" + m.group(1) + "}", path)
         parameters = [
-            {"in": "path", "name": m.group(1), "required": True,
-             "schema": {"type": _CONVERTER_TYPES.get(m.group(2) or "", "string")}}
+            {"in": "path", "name": m.group(1), "required": True, "schema": _path_schema(m.group(2))}
             for m in _PARAM.finditer(path)
         ]
         if op.query is not None:

@@ -1,0 +1,99 @@
+"""Two web processes see a plan change at once, without a restart (gunicorn, shared state)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from conftest import BASE_DOMAIN, ROOT, login_token_for
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_ready(port: int, proc) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise TimeoutError("gunicorn did not start")
+
+
+@pytest.fixture(scope="module")
+def two_servers(platform):
+    procs, ports = [], []
+    for _ in range(2):
+        port = _free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "server:app", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
+             "-w", "1", "--threads", "2"],
+            cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        procs.append(proc)
+        ports.append(port)
+    try:
+        for port, proc in zip(ports, procs):
+            _wait_ready(port, proc)
+        yield ports
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=20)
+
+
+def _granted(port: int, token: str, feature: str) -> bool:
+    response = requests.get(
+        f"http://127.0.0.1:{port}/api/seller/features",
+        headers={"Host": BASE_DOMAIN, "Authorization": f"Bearer {token}"}, timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    return next(f for f in response.json()["data"]["features"] if f["feature"] == feature)["granted"]
+
+
+def test_plan_change_seen_by_other_process_without_restart(two_servers, api, make_shop):
+    # given two running web processes and a Free shop whose snapshot process B has cached
+    first, second = two_servers
+    shop, owner_token, _ = make_shop("free")
+    root = login_token_for(api, "root@qutekart.com")
+    assert _granted(second, owner_token, "theming.custom") is False
+    # when root moves the shop to Growth through process A
+    response = requests.put(
+        f"http://127.0.0.1:{first}/api/admin/shops/{shop['id']}/plan", json={"plan": "growth"},
+        headers={"Host": BASE_DOMAIN, "Authorization": f"Bearer {root}"}, timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    # then process B grants the feature (at once on SQLite's shared file; within Redis pub/sub delivery)
+    deadline = time.time() + 2
+    while not _granted(second, owner_token, "theming.custom"):
+        assert time.time() < deadline, "process B never saw the plan change"
+        time.sleep(0.01)
+    # and a toggle through B is seen by A the same way
+    off = requests.put(
+        f"http://127.0.0.1:{second}/api/seller/features/theming.custom", json={"enabled": False},
+        headers={"Host": BASE_DOMAIN, "Authorization": f"Bearer {owner_token}"}, timeout=5,
+    )
+    assert off.status_code == 200, off.text
+    deadline = time.time() + 2
+    while True:
+        response = requests.get(
+            f"http://127.0.0.1:{first}/api/seller/features",
+            headers={"Host": BASE_DOMAIN, "Authorization": f"Bearer {owner_token}"}, timeout=5,
+        )
+        feature = next(f for f in response.json()["data"]["features"] if f["feature"] == "theming.custom")
+        if feature["enabled"] is False:
+            break
+        assert time.time() < deadline, "process A never saw the toggle"
+        time.sleep(0.01)

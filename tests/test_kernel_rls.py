@@ -1,0 +1,63 @@
+"""PostgreSQL row-level security: the database itself keeps shops apart, whatever the query says."""
+
+import pytest
+
+from kernel import context, db
+
+pytestmark = pytest.mark.skipif(
+    not __import__("os").environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL only"
+)
+
+
+def _raw_count(sql="SELECT count(*) FROM note"):
+    return db.database.obj.execute_sql(sql).fetchone()[0]
+
+
+def test_app_role_is_neither_owner_nor_superuser(notes):
+    user, superuser = db.database.obj.execute_sql(
+        "SELECT current_user, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+    ).fetchone()
+    assert user == db.APP_ROLE and superuser is False
+    owner = db.database.obj.execute_sql("SELECT tableowner FROM pg_tables WHERE tablename = 'note'").fetchone()[0]
+    assert owner != db.APP_ROLE
+
+
+def test_query_without_tenant_sees_no_rows(notes, make_shop):
+    # given two shops with a note each
+    a, _, _ = make_shop()
+    b, _, _ = make_shop()
+    for shop in (a, b):
+        with context.use(tenant=shop["id"]), db.transaction():
+            notes.create(text=f"note of {shop['id']}")
+    # when raw SQL runs with no tenant set, then the database returns nothing
+    assert _raw_count() == 0
+    # when it runs as shop a, then only a's rows are visible, even to a query without a filter
+    with context.use(tenant=a["id"]):
+        assert _raw_count() == 1
+        with db.transaction():
+            assert _raw_count() == 1
+    # and after the transaction nothing leaks to the next use of the pooled connection
+    assert _raw_count() == 0
+
+
+def test_cannot_write_a_row_for_another_tenant(notes, make_shop):
+    import peewee
+
+    a, _, _ = make_shop()
+    b, _, _ = make_shop()
+    with context.use(tenant=a["id"]):
+        with pytest.raises(peewee.DatabaseError):
+            with db.transaction():
+                db.database.obj.execute_sql("INSERT INTO note (tenant_id, text) VALUES (%s, 'forged')", (b["id"],))
+
+
+def test_tenant_switch_inside_a_transaction_follows(notes, make_shop):
+    a, _, _ = make_shop()
+    b, _, _ = make_shop()
+    with context.use(tenant=b["id"]), db.transaction():
+        notes.create(text="b only")
+    with db.transaction():
+        with context.use(tenant=a["id"]):
+            assert _raw_count("SELECT count(*) FROM note WHERE text = 'b only'") == 0
+        with context.use(tenant=b["id"]):
+            assert _raw_count("SELECT count(*) FROM note WHERE text = 'b only'") == 1
