@@ -187,3 +187,23 @@ def make_shop(api, root_token):
         return shop, login_token_for(api, f"{slug}@example.com"), f"{slug}.{BASE_DOMAIN}"
 
     return create
+
+
+@pytest.fixture(scope="session")
+def notes(platform):
+    """A tenant-owned table that exists only in tests, migrated like a plugin's (with RLS on PostgreSQL)."""
+    import peewee
+
+    from kernel import db
+    from kernel.migrations import create_tables
+    from kernel.orm import TenantModel
+
+    class Note(TenantModel):
+        text = peewee.CharField()
+
+    with db.as_owner():
+        create_tables(Note)()
+        if db.is_postgres():
+            db.database.obj.execute_sql(f"GRANT ALL ON note TO {db.APP_ROLE}")
+            db.database.obj.execute_sql(f"GRANT ALL ON SEQUENCE note_id_seq TO {db.APP_ROLE}")
+    return Note
