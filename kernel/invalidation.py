@@ -4,10 +4,13 @@ A change bumps the version after its transaction commits; each process keeps
 its caches tagged with the version it read and drops them when it moves. With
 Redis the bump is an INCR plus a PUBLISH that a listener thread applies within
 milliseconds; reads cost nothing. Without Redis, SQLite deployments share a
-file whose stat is the version, and PostgreSQL ones read a one-row table.
+memory-mapped counter file, and PostgreSQL ones read a one-row table.
 """
 
+import fcntl
+import mmap
 import os
+import struct
 import threading
 
 import peewee
@@ -65,23 +68,32 @@ class _RedisClock:
         return value
 
 
-class _FileClock:
+class _SharedMemoryClock:
+    """A counter in a memory-mapped file: every local process maps the same page.
+
+    Reading is a memory load (no system call on the request path); a bump is an
+    increment under ``flock``. Only processes on one machine share it, which is
+    exactly the SQLite deployment.
+    """
+
     def __init__(self, path):
-        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if os.fstat(self.fd).st_size < 8:
+            os.ftruncate(self.fd, 8)
+        self.map = mmap.mmap(self.fd, 8)
 
     def current(self):
-        try:
-            stat = os.stat(self.path)
-        except FileNotFoundError:
-            return 0
-        return (stat.st_ino, stat.st_mtime_ns)
+        return struct.unpack_from("q", self.map)[0]
 
     def bump(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(str(os.urandom(8).hex()))
-        os.replace(tmp, self.path)
-        return self.current()
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        try:
+            value = self.current() + 1
+            struct.pack_into("q", self.map, 0, value)
+        finally:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        return value
 
 
 class _TableClock:
@@ -110,7 +122,7 @@ def _get_clock():
         if client is not None:
             _clock = _RedisClock(config.settings.redis_url)
         elif isinstance(db.database.obj, peewee.SqliteDatabase):
-            _clock = _FileClock(config.settings.var_dir / "state.version")
+            _clock = _SharedMemoryClock(config.settings.var_dir / "state.version")
         else:
             _clock = _TableClock()
         _pid = os.getpid()

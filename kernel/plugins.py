@@ -179,6 +179,7 @@ class PluginHost:
     def __init__(self, manifests: list[Manifest]):
         self.pm = pluggy.PluginManager("qutecat")
         self.pm.add_hookspecs(hookspecs)
+        self.manifests = {m.name: m for m in manifests}
         self.resolution = resolve(manifests)
         self.skipped = dict(self.resolution.skipped)
         self.loaded: dict[str, LoadedPlugin] = {}
@@ -258,9 +259,8 @@ class PluginHost:
                 "depends": list(m.depends), "features": list(m.features),
                 "auto_install": m.auto_install, "hooks": hooks, "reason": None,
             })
-        manifests = {m.name: m for m, _ in self.resolution.order}
         for name, reason in sorted(self.skipped.items()):
-            m = manifests.get(name)
+            m = self.manifests.get(name)
             rows.append({
                 "name": name, "version": m.version if m else None, "summary": m.summary if m else "",
                 "state": "skipped", "source": m.source if m else None,

@@ -120,11 +120,16 @@ class _Unknown:
 _UNKNOWN = _Unknown()
 
 
-def _resolve_cached(host: str):
+def _storefront(host: str):
+    """Resolve a normalised host to its snapshot (None = marketplace, _UNKNOWN = nothing)."""
     try:
-        return _resolve(host)
+        tenant_id = _resolve(host)
     except UnknownHost:
         return _UNKNOWN
+    if tenant_id is MARKETPLACE:
+        return None
+    info = get(tenant_id)
+    return _UNKNOWN if info is None else info
 
 
 def resolve_host(host: str) -> TenantInfo | None:
@@ -132,16 +137,11 @@ def resolve_host(host: str) -> TenantInfo | None:
 
     A verified custom domain, then ``<slug>.<BASE_DOMAIN>``, then the base domain
     (and IP literals, which cannot carry a subdomain). Raises ``UnknownHost``.
+    The whole answer is cached per host, so a request costs one dict lookup.
     """
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    name = name.lower().rstrip(".")
-    tenant_id = _hosts.get(name, _resolve_cached)
-    if tenant_id is _UNKNOWN:
-        raise UnknownHost(host)
-    if tenant_id is MARKETPLACE:
-        return None
-    info = get(tenant_id)
-    if info is None:
+    info = _hosts.get(name.lower().rstrip("."), _storefront)
+    if info is _UNKNOWN:
         raise UnknownHost(host)
     return info
 

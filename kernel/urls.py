@@ -4,16 +4,18 @@ from contextvars import ContextVar
 
 from kernel import config
 
-_origin: ContextVar[str | None] = ContextVar("origin", default=None)
+_request: ContextVar[object | None] = ContextVar("origin_request", default=None)
 
 
-def set_origin(origin: str | None) -> None:
-    _origin.set(origin.rstrip("/") if origin else None)
+def set_request(req) -> None:
+    """Remember the request; its origin is computed only if a URL is actually built."""
+    _request.set(req)
 
 
 def absolute(path: str) -> str:
     """Return ``path`` prefixed with the request's origin (or ``PUBLIC_URL`` outside a request)."""
     if path.startswith(("http://", "https://")):
         return path
-    origin = _origin.get() or config.settings.public_url
+    req = _request.get()
+    origin = req.prefix.rstrip("/") if req is not None else config.settings.public_url
     return f"{origin}/{path.lstrip('/')}"

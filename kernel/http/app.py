@@ -5,7 +5,7 @@ import re
 import falcon
 
 from kernel.http import errors, openapi
-from kernel.http.middleware import KernelMiddleware, Operation
+from kernel.http.middleware import KernelMiddleware, Operation, QuteCatRequest
 from kernel.http.routes import OpSpec, Route, op
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -51,7 +51,9 @@ def create_app(plugin_host, routes: list[Route], title: str = "QuteCat", version
             )
             documented.append((route.path, method, spec, feature))
 
-    app = falcon.App(middleware=[KernelMiddleware(plugin_host, operations)], cors_enable=False)
+    app = falcon.App(
+        middleware=[KernelMiddleware(plugin_host, operations)], request_type=QuteCatRequest, cors_enable=False
+    )
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False
     app.resp_options.default_media_type = falcon.MEDIA_JSON

@@ -4,6 +4,8 @@ Everything cross-cutting happens here, once, so resources stay thin: a
 resource's responder runs only after its ``op`` contract is satisfied.
 """
 
+from types import MappingProxyType
+
 import falcon
 from marshmallow import ValidationError
 
@@ -49,6 +51,23 @@ def _has_nul(value) -> bool:
     return False
 
 
+class RequestContext:
+    """What the pipeline learns about a request; class attributes are the defaults."""
+
+    tenant = None
+    shop = None
+    user = None
+    token = None
+    roles = frozenset()
+    body = MappingProxyType({})
+    query = MappingProxyType({})
+    hooks = None
+
+
+class QuteCatRequest(falcon.Request):
+    context_type = RequestContext
+
+
 class KernelMiddleware:
     def __init__(self, plugin_host, operations: dict):
         self.host = plugin_host
@@ -56,13 +75,7 @@ class KernelMiddleware:
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         ctx = req.context
-        ctx.user = None
-        ctx.token = None
-        ctx.roles = frozenset()
-        ctx.body = {}
-        ctx.query = {}
-        ctx.shop = None
-        urls.set_origin(req.prefix)
+        urls.set_request(req)
         if req.path.startswith(UNSCOPED_PATHS):
             ctx.tenant = None
             ctx.hooks = self.host.full_view
@@ -75,8 +88,6 @@ class KernelMiddleware:
             raise APIError(404, "This shop is not available.")
         ctx.shop = ctx.tenant
         ctx.hooks = self.host.full_view if ctx.tenant is None else self.host.view(ctx.tenant.live)
-        if ctx.tenant is not None:
-            context.set_request(ctx.tenant.id, None)
 
     def process_resource(self, req: falcon.Request, resp: falcon.Response, resource, params) -> None:
         if resource is None:
@@ -109,6 +120,7 @@ class KernelMiddleware:
 
     def process_response(self, req, resp, resource, req_succeeded) -> None:
         context.set_request(None, None)
+        urls.set_request(None)
         db.release()
 
     def _authenticate(self, req, spec: OpSpec) -> None:

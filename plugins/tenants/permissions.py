@@ -20,4 +20,10 @@ PERMISSIONS = [
     ("shop.usage.view", "See the own shop's usage against its plan", SELLERS),
     ("shop.team.view", "See the own shop's team", SELLERS),
     ("shop.team.manage", "Invite and remove team members", SELLERS),
+    ("shop.settings.view", "See the own shop's plugin settings", SELLERS),
+    ("shop.settings.update", "Change the own shop's plugin settings", SELLERS),
+    ("shop.domains.view", "See the own shop's custom domains", SELLERS),
+    ("shop.domains.manage", "Add and remove the own shop's custom domains", SELLERS),
+    ("shops.usage.view", "See any shop's usage against its plan", ADMINS),
+    ("shops.members.manage", "Manage any shop's team", ADMINS),
 ]
