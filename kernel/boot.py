@@ -7,7 +7,7 @@ import falcon
 
 from kernel import config, db, invalidation, plugins, queue, redis_client, storage, tenancy
 from kernel.http.app import create_app
-from kernel.http.health import HealthResource, MediaResource, ReadyResource
+from kernel.http.health import HealthResource, MediaResource, PrivateMediaResource, ReadyResource
 from kernel.http.routes import Route
 
 log = logging.getLogger("qutecat")
@@ -28,6 +28,7 @@ class Platform:
                 Route("/healthz", HealthResource()),
                 Route("/readyz", ReadyResource()),
                 Route("/media/{key:path}", MediaResource()),
+                Route("/media-private/{key:path}", PrivateMediaResource()),
             ]
             self._app = create_app(self.host, kernel_routes + self.routes)
         return self._app

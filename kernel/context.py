@@ -1,15 +1,16 @@
-"""The request's tenant and user, carried in context variables.
+"""The current tenant, user and request, carried in one context variable.
 
 Context variables follow the code path (threads of gthread workers, huey tasks)
 instead of living in a global, so a task re-entering a tenant cannot leak it to
-another request.
+another request. One variable holding a tuple keeps a request's bookkeeping to
+one set and one reset.
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-_tenant_id: ContextVar[int | None] = ContextVar("tenant_id", default=None)
-_user_id: ContextVar[int | None] = ContextVar("user_id", default=None)
+_EMPTY = (None, None, None)
+_scope: ContextVar[tuple] = ContextVar("scope", default=_EMPTY)
 
 
 class NoTenantError(RuntimeError):
@@ -18,20 +19,34 @@ class NoTenantError(RuntimeError):
 
 def tenant_id() -> int | None:
     """Return the tenant id in context, or None."""
-    return _tenant_id.get()
+    return _scope.get()[0]
 
 
 def user_id() -> int | None:
     """Return the acting user's id in context, or None."""
-    return _user_id.get()
+    return _scope.get()[1]
+
+
+def request():
+    """Return the HTTP request being served, or None (tasks, CLI)."""
+    return _scope.get()[2]
 
 
 def require_tenant_id() -> int:
     """Return the tenant id in context or raise, so scoped queries fail closed."""
-    value = _tenant_id.get()
+    value = _scope.get()[0]
     if value is None:
         raise NoTenantError("this query is tenant-scoped and no tenant is in context")
     return value
+
+
+def enter(tenant: int | None, user: int | None, req=None):
+    """Bind a request's tenant, user and request; returns the token for :func:`leave`."""
+    return _scope.set((tenant, user, req))
+
+
+def leave(token) -> None:
+    _scope.reset(token)
 
 
 @contextmanager
@@ -43,21 +58,15 @@ def use(tenant: int | None = ..., user: int | None = ...):
     """
     from kernel import db
 
-    tokens = []
-    if tenant is not ...:
-        tokens.append((_tenant_id, _tenant_id.set(tenant)))
-    if user is not ...:
-        tokens.append((_user_id, _user_id.set(user)))
+    current_tenant, current_user, req = _scope.get()
+    token = _scope.set((
+        current_tenant if tenant is ... else tenant,
+        current_user if user is ... else user,
+        req,
+    ))
     db.context_changed()
     try:
         yield
     finally:
-        for var, token in reversed(tokens):
-            var.reset(token)
+        _scope.reset(token)
         db.context_changed()
-
-
-def set_request(tenant: int | None, user: int | None) -> None:
-    """Bind the request's tenant and user for the rest of this request's context."""
-    _tenant_id.set(tenant)
-    _user_id.set(user)

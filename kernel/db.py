@@ -199,3 +199,12 @@ def release() -> None:
     db = database.obj
     if isinstance(db, PooledPostgresqlDatabase) and not db.is_closed():
         db.close()
+
+
+def _keep() -> None:
+    """SQLite keeps its per-thread connection between requests: nothing to release."""
+
+
+def release_function():
+    """The end-of-request release for the configured database (a no-op on SQLite)."""
+    return release if isinstance(database.obj, PooledPostgresqlDatabase) else _keep

@@ -39,7 +39,9 @@ class _RedisClock:
             # Read after subscribing, so no bump falls between the two.
             self.seen = int(self.client.get(KEY) or 0)
             for message in pubsub.listen():
-                self.seen = max(self.seen or 0, int(message["data"]))
+                # Take the announced value as is (not a max): after a Redis restart the
+                # counter starts again from 1, and the version only has to differ.
+                self.seen = int(message["data"])
         except redis.RedisError:
             self.seen = None
         finally:
@@ -64,7 +66,7 @@ class _RedisClock:
         value = self.client.incr(KEY)
         self.client.publish(CHANNEL, value)
         if self.seen is not None:
-            self.seen = max(self.seen, value)
+            self.seen = value
         return value
 
 
@@ -112,12 +114,11 @@ class _TableClock:
 
 
 _clock = None
-_pid = None
 
 
 def _get_clock():
-    global _clock, _pid
-    if _clock is None or _pid != os.getpid():
+    global _clock
+    if _clock is None:
         client = redis_client.get()
         if client is not None:
             _clock = _RedisClock(config.settings.redis_url)
@@ -125,7 +126,6 @@ def _get_clock():
             _clock = _SharedMemoryClock(config.settings.var_dir / "state.version")
         else:
             _clock = _TableClock()
-        _pid = os.getpid()
     return _clock
 
 
@@ -140,9 +140,12 @@ def bump() -> None:
 
 
 def reset() -> None:
-    """Forget the clock (after the configuration changed)."""
+    """Forget the clock (after the configuration changed, or in a forked child)."""
     global _clock
     _clock = None
+
+
+os.register_at_fork(after_in_child=reset)
 
 
 class VersionedCache:
@@ -154,7 +157,7 @@ class VersionedCache:
         self.data = {}
 
     def get(self, key, loader):
-        version = current()
+        version = (_clock or _get_clock()).current()
         if version != self.version:
             self.data = {}
             self.version = version

@@ -23,15 +23,50 @@ class Migration:
     apply: Callable[[], None]
 
 
+CURRENT_TENANT = "nullif(current_setting('app.tenant_id', true), '')::int"
+CURRENT_USER = "nullif(current_setting('app.user_id', true), '')::int"
+
+
 def tenant_policy_sql(table: str) -> list[str]:
     """Row-level security for a tenant-owned table: a row is visible to its own tenant only."""
-    check = "tenant_id = nullif(current_setting('app.tenant_id', true), '')::int"
+    check = f"tenant_id = {CURRENT_TENANT}"
     return [
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
         f'DROP POLICY IF EXISTS tenant_isolation ON "{table}"',
         f'CREATE POLICY tenant_isolation ON "{table}" USING ({check}) WITH CHECK ({check})',
     ]
+
+
+def policy(table: str, name: str, using: str, command: str = "ALL", check: str | None = None) -> Callable[[], None]:
+    """A migration step adding a permissive RLS policy (PostgreSQL only; policies are OR-ed).
+
+    Use it to open what must be shared: published catalog rows readable by every
+    storefront (``command="SELECT"``), or rows a customer owns across shops
+    (``using=f"user_id = {CURRENT_USER}"``).
+    """
+
+    def apply():
+        if not db.is_postgres():
+            return
+        with_check = f" WITH CHECK ({check})" if check else ""
+        database = db.database.obj
+        database.execute_sql(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
+        database.execute_sql(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
+        database.execute_sql(f'DROP POLICY IF EXISTS {name} ON "{table}"')
+        database.execute_sql(f'CREATE POLICY {name} ON "{table}" FOR {command} USING ({using}){with_check}')
+
+    return apply
+
+
+def steps(*callables: Callable[[], None]) -> Callable[[], None]:
+    """Combine several steps into one migration (applied in one transaction)."""
+
+    def apply():
+        for step in callables:
+            step()
+
+    return apply
 
 
 def create_tables(*models) -> Callable[[], None]:

@@ -9,6 +9,10 @@ from kernel.orm import utcnow
 # Metrics counted per calendar month; every other metric is a running total.
 MONTHLY_METRICS = frozenset({"orders_per_month"})
 METRICS = ("products", "orders_per_month", "storage_mb", "team_members")
+# Stored bytes are counted exactly under their own metric; plans state the
+# allowance in MB (``storage_mb``), which the report shows rounded up.
+BYTES_METRIC = "storage_bytes"
+MB = 1024 * 1024
 
 
 class LimitExceeded(Exception):
@@ -40,7 +44,11 @@ def period_of(metric: str, when: dt.datetime | None = None) -> str:
 
 def limit_of(plan: Plan, metric: str) -> int | None:
     """Return the plan's limit for a metric; None means unlimited."""
-    return (plan.limits or {}).get(metric)
+    limits = plan.limits or {}
+    if metric == BYTES_METRIC:
+        megabytes = limits.get("storage_mb")
+        return None if megabytes is None else megabytes * MB
+    return limits.get(metric)
 
 
 def _plan_of(tenant_id: int) -> Plan:
@@ -91,6 +99,8 @@ def usage(tenant_id: int) -> dict:
     report = {}
     for metric in METRICS:
         current = rows.get((metric, period_of(metric)), 0)
+        if metric == "storage_mb":
+            current += -(-rows.get((BYTES_METRIC, ""), 0) // MB)
         limit = limit_of(plan, metric)
         report[metric] = {
             "current": current,

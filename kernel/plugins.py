@@ -178,6 +178,7 @@ class PluginHost:
 
     def __init__(self, manifests: list[Manifest]):
         self.pm = pluggy.PluginManager("qutecat")
+        self._live_sets: dict[frozenset[str], frozenset[str]] = {}
         self.pm.add_hookspecs(hookspecs)
         self.manifests = {m.name: m for m in manifests}
         self.resolution = resolve(manifests)
@@ -232,7 +233,10 @@ class PluginHost:
                     live.add(name)
             else:
                 live.add(name)
-        return frozenset(live)
+        # One object per distinct set, shared by every tenant snapshot that has it, so
+        # the view lookup matches by identity instead of comparing sets element by element.
+        live = frozenset(live)
+        return self._live_sets.setdefault(live, live)
 
     def view(self, live: frozenset[str]) -> HookView:
         """Return the cached hook view for a live set (built once per distinct set)."""

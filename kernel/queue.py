@@ -7,6 +7,7 @@ consumed by a thread of the all-in-one process or by ``python server.py worker``
 
 import functools
 import os
+import signal
 
 from huey import RedisHuey, SqliteHuey
 
@@ -47,7 +48,15 @@ def tenant_task(**task_options):
 
 
 def start_consumer_thread(workers: int = 2):
-    """Run a consumer inside this process (the all-in-one mode); returns it for shutdown."""
+    """Run a consumer inside this process (the all-in-one mode); returns it for shutdown.
+
+    huey's ``start()`` takes SIGINT, SIGTERM and SIGHUP for a consumer whose
+    main loop owns the process; here the web server owns it and no such loop
+    runs, so the handlers are put back: Ctrl-C and SIGTERM still stop the process.
+    """
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=False)
     consumer.start()
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
     return consumer

@@ -120,10 +120,11 @@ class _Unknown:
 _UNKNOWN = _Unknown()
 
 
-def _storefront(host: str):
-    """Resolve a normalised host to its snapshot (None = marketplace, _UNKNOWN = nothing)."""
+def _storefront(raw_host: str):
+    """Resolve a Host header to its snapshot (None = marketplace, _UNKNOWN = nothing)."""
+    host = raw_host.rsplit(":", 1)[0] if not raw_host.endswith("]") else raw_host
     try:
-        tenant_id = _resolve(host)
+        tenant_id = _resolve(host.lower().rstrip("."))
     except UnknownHost:
         return _UNKNOWN
     if tenant_id is MARKETPLACE:
@@ -137,10 +138,9 @@ def resolve_host(host: str) -> TenantInfo | None:
 
     A verified custom domain, then ``<slug>.<BASE_DOMAIN>``, then the base domain
     (and IP literals, which cannot carry a subdomain). Raises ``UnknownHost``.
-    The whole answer is cached per host, so a request costs one dict lookup.
+    The whole answer is cached per header value, so a request costs one dict lookup.
     """
-    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    info = _hosts.get(name.lower().rstrip("."), _storefront)
+    info = _hosts.get(host, _storefront)
     if info is _UNKNOWN:
         raise UnknownHost(host)
     return info

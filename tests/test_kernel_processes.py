@@ -1,6 +1,8 @@
-"""Two web processes see a plan change at once, without a restart (gunicorn, shared state)."""
+"""Real processes: two web processes see a plan change at once, without a restart (gunicorn, shared state);
+the all-in-one server stops on a signal."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -97,3 +99,25 @@ def test_plan_change_seen_by_other_process_without_restart(two_servers, api, mak
             break
         assert time.time() < deadline, "process A never saw the toggle"
         time.sleep(0.01)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_all_in_one_server_stops_on_ctrl_c_and_sigterm(tmp_path, signum):
+    # given `python server.py` on its embedded default (SQLite, its own huey consumer thread)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "QUTECAT_HUEY_IMMEDIATE", "QUTECAT_VAR_DIR")}
+    env.update(QUTECAT_VAR_DIR=str(tmp_path / "var"), PORT=str(port))
+    proc = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_ready(port, proc)
+        # when it receives Ctrl-C or SIGTERM
+        proc.send_signal(signum)
+        # then the process exits (the consumer thread must not swallow the signal)
+        proc.wait(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode is not None

@@ -5,7 +5,7 @@ import re
 import falcon
 
 from kernel.http import errors, openapi
-from kernel.http.middleware import KernelMiddleware, Operation, QuteCatRequest
+from kernel.http.pipeline import Pipeline, QuteCatRequest
 from kernel.http.routes import OpSpec, Route, op
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -24,12 +24,16 @@ class OpenAPIResource:
         resp.media = self._document
 
 
+class CompiledResource:
+    """What Falcon routes to: one compiled pipeline per responder of a route."""
+
+
 def _responders(route: Route):
     for method in METHODS:
         name = f"on_{method.lower()}" + (f"_{route.suffix}" if route.suffix else "")
         responder = getattr(route.resource, name, None)
         if responder is not None:
-            yield method, getattr(responder, "__qutecat_op__", None) or OpSpec()
+            yield method, name, responder, getattr(responder, "__qutecat_op__", None) or OpSpec()
 
 
 def _bounded_ids(path: str) -> str:
@@ -38,29 +42,25 @@ def _bounded_ids(path: str) -> str:
 
 
 def create_app(plugin_host, routes: list[Route], title: str = "QuteCat", version: str = "1.0.0") -> falcon.App:
-    """Build the WSGI app: routes with their contracts, the kernel middleware and error envelopes."""
-    operations: dict[tuple[str, str], Operation] = {}
-    documented = []
-    for route in routes:
-        plugin = plugin_host.loaded.get(route.plugin) if route.plugin else None
-        plugin_features = plugin.manifest.features if plugin else ()
-        for method, spec in _responders(route):
-            feature = spec.feature or route.feature or getattr(route.resource, "feature", None)
-            operations[(_bounded_ids(route.path), method)] = Operation(
-                spec, None if plugin is None or plugin.manifest.core else route.plugin, feature, plugin_features
-            )
-            documented.append((route.path, method, spec, feature))
-
-    app = falcon.App(
-        middleware=[KernelMiddleware(plugin_host, operations)], request_type=QuteCatRequest, cors_enable=False
-    )
+    """Build the WSGI app: each responder compiled with its contract, and error envelopes."""
+    app = falcon.App(request_type=QuteCatRequest, cors_enable=False)
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False
     app.resp_options.default_media_type = falcon.MEDIA_JSON
     errors.install(app)
-    for route in routes:
-        app.add_route(_bounded_ids(route.path), route.resource, **({"suffix": route.suffix} if route.suffix else {}))
+    documented = []
     spec_resource = OpenAPIResource(lambda: openapi.build(documented, title, version))
-    app.add_route("/api/openapi.json", spec_resource)
-    operations[("/api/openapi.json", "GET")] = Operation(OpSpec(raw=True), None, None, ())
+    for route in routes + [Route("/api/openapi.json", spec_resource)]:
+        plugin = plugin_host.loaded.get(route.plugin) if route.plugin else None
+        gated_plugin = None if plugin is None or plugin.manifest.core else route.plugin
+        path = _bounded_ids(route.path)
+        compiled = CompiledResource()
+        for method, name, responder, spec in _responders(route):
+            feature = spec.feature or route.feature or getattr(route.resource, "feature", None)
+            setattr(compiled, name, Pipeline(
+                plugin_host, responder, spec, method=method, path=route.path, feature=feature,
+                plugin=gated_plugin, plugin_features=plugin.manifest.features if plugin else (),
+            ))
+            documented.append((route.path, method, spec, feature))
+        app.add_route(path, compiled, **({"suffix": route.suffix} if route.suffix else {}))
     return app

@@ -33,18 +33,31 @@ class ReadyResource:
             raise APIError(503, "not ready", checks=checks)
 
 
+def _send_file(resp, found, cache_control: list[str]) -> None:
+    if found is None:
+        raise APIError(404, "Not found.")
+    path, content_type = found
+    resp.content_type = content_type
+    resp.cache_control = cache_control
+    resp.stream = open(path, "rb")
+    resp.content_length = path.stat().st_size
+    resp.set_header("X-Content-Type-Options", "nosniff")
+
+
 class MediaResource:
     """Serve public objects of the local storage with a one-year cache."""
 
     @op(summary="A public media object", raw=True)
     def on_get(self, req, resp, key):
-        found = storage.backend().open_public(key)
-        if found is None:
-            raise APIError(404, "Not found.")
-        path, content_type = found
-        resp.content_type = content_type
-        resp.cache_control = ["public", "max-age=31536000", "immutable"]
-        resp.stream = open(path, "rb")
-        resp.content_length = path.stat().st_size
-        resp.set_header("X-Content-Type-Options", "nosniff")
+        _send_file(resp, storage.backend().open(key), ["public", "max-age=31536000", "immutable"])
+
+
+class PrivateMediaResource:
+    """Serve a private object of the local storage to whoever holds its signed, unexpired URL."""
+
+    @op(summary="A private media object behind a signed URL", raw=True)
+    def on_get(self, req, resp, key):
+        if not storage.verify_private(key, req.get_param("expires") or "", req.get_param("signature") or ""):
+            raise APIError(403, "This link is invalid or has expired.")
+        _send_file(resp, storage.backend().open(key, private=True), ["private", "no-store"])
 

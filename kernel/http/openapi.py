@@ -96,7 +96,8 @@ def build(routes_with_ops, title: str, version: str) -> dict:
             statuses |= {400, 413, 422}
         if op.auth != "public":
             statuses |= {401, 403}
-            operation["security"] = [{"bearer": []}]
+            # An optional token is documented as "bearer, or nothing" (the empty requirement).
+            operation["security"] = [{"bearer": []}] if op.auth == "required" else [{"bearer": []}, {}]
         if feature or op.scope == "seller":
             statuses.add(403)
         statuses |= set(op.errors)

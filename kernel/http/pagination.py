@@ -14,15 +14,18 @@ class PageQuery(Schema):
     per_page = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
-def paginate(query, params: dict, list_key: str, serialize, default_per_page: int | None = None) -> dict:
+def paginate(query, params: dict, list_key: str, serialize, default_per_page: int | None = None,
+             total: int | None = None) -> dict:
     """Slice a peewee query and return ``{total, page, per_page, <list_key>: [...]}``.
 
-    ``total`` counts every matching row. Without ``page`` and ``per_page`` (and
-    no default) all rows up to a ceiling come back, as the app expects.
+    ``total`` counts every matching row, unless the caller counted them its own
+    way and passes it. Without ``page`` and ``per_page`` (and no default) all
+    rows up to a ceiling come back, as the app expects.
     """
     page = params.get("page")
     per_page = params.get("per_page") or (default_per_page if page or default_per_page else None)
-    total = query.count()
+    if total is None:
+        total = query.count()
     if page is None and per_page is None:
         rows = query.limit(UNPAGED_CEILING)
     else:

@@ -1,7 +1,18 @@
 """The accounts plugin's hook implementations."""
 
 from kernel.hookspecs import hookimpl
-from plugins.accounts import permissions, seeds
+from kernel.migrations import Migration, create_tables
+from plugins.accounts import models, permissions, seeds
+
+
+@hookimpl
+def register_models():
+    return models.MODELS
+
+
+@hookimpl
+def register_migrations():
+    return [Migration(1, "one-time codes and password-reset tokens", create_tables(*models.MODELS))]
 
 
 @hookimpl

@@ -2,7 +2,7 @@
 
 from kernel import db, plans, tenancy
 from kernel.http import APIError, Route, ok, op, paginate, validation_error
-from kernel.http.middleware import gate_body
+from kernel.http.pipeline import gate_body
 from kernel.models import Plan, Tenant
 from plugins.tenants import schemas, services
 

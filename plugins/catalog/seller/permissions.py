@@ -1,0 +1,10 @@
+"""The permissions of seller product management, granted to sellers."""
+
+SELLERS = ("seller",)
+
+PERMISSIONS = [
+    ("products.view", "See the own shop's products", SELLERS),
+    ("products.create", "Create products in the own shop (within the plan's limit)", SELLERS),
+    ("products.update", "Change, publish and hide the own shop's products", SELLERS),
+    ("products.delete", "Delete the own shop's products", SELLERS),
+]

@@ -1,0 +1,8 @@
+"""A plugin that depends on a plugin nobody provides; found through an entry point."""
+
+MANIFEST = {
+    "version": "0.1.0",
+    "summary": "Needs the payments plugin, which is not installed.",
+    "depends": ["payments"],
+    "features": ["orphan.feature"],
+}
