@@ -417,7 +417,7 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=10_000, help="products in the first catalog")
     parser.add_argument("--large", type=int, default=1_000_000, help="products in the grown catalog")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per comparison")
-    parser.add_argument("--calls", type=int, default=40, help="timed calls per contender per round")
+    parser.add_argument("--calls", type=int, default=30, help="timed calls per contender per round")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) at each size")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "catalog_results.json"))
     args = parser.parse_args()

@@ -141,7 +141,7 @@ def sign_private(key: str, expires: int) -> str:
 
 
 def verify_private(key: str, expires: str, signature: str) -> bool:
-    if not expires.isdigit() or int(expires) < time.time():
+    if not (expires.isascii() and expires.isdigit()) or int(expires) < time.time():
         return False
     return hmac.compare_digest(sign_private(key, int(expires)), signature)
 

@@ -38,7 +38,7 @@ def authenticate(header_value: str | None) -> tuple[User, AccessToken] | None:
     if scheme.lower() != "bearer" or "|" not in token:
         return None
     token_id, _, secret = token.strip().partition("|")
-    if not token_id.isdigit() or not secret or len(token_id) > 18:
+    if not (token_id.isascii() and token_id.isdigit()) or not secret or len(token_id) > 18:
         return None
     row = (
         AccessToken.select(AccessToken, User)

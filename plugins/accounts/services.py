@@ -178,7 +178,7 @@ def update_profile(user: User, changes: dict) -> User:
 
 
 def set_avatar(user: User, upload: uploads.CheckedUpload) -> User:
-    """Store a checked photo as the account's avatar (inside the caller's transaction); the old file goes after commit."""
+    """Store a checked photo as the account's avatar (caller's transaction); the old file goes after commit."""
     old = user.avatar
     user.avatar = uploads.store(upload, AVATAR_PREFIX, tenant_id=None)
     user.updated_at = utcnow()

@@ -86,7 +86,7 @@ def find(key: str) -> Blog:
     """An active blog by numeric id or by slug (a key no slug can be is simply not found)."""
     if "\x00" in key or len(key) > Blog.slug.max_length:
         raise BlogNotFound(key)
-    condition = Blog.id == int(key) if key.isdigit() and len(key) < 10 else Blog.slug == key
+    condition = Blog.id == int(key) if key.isascii() and key.isdigit() and len(key) < 10 else Blog.slug == key
     blog = listed_blogs().where(condition).first()
     if blog is None:
         raise BlogNotFound(key)

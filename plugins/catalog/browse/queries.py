@@ -305,20 +305,30 @@ def count_matches(matches, params: dict) -> int:
     return matches.order_by().limit(reach(params) + COUNT_CAP + 1).count()
 
 
+def _offer_end(tenant, descending: bool):
+    """The lowest (or highest) running offer price of the storefront: offers sorted, the first shown one."""
+    lowest = fn.MIN(FlashSaleProduct.price)
+    ordered = running_offer_prices().order_by(lowest.desc() if descending else lowest).alias("ranked_offer")
+    shown = visible_products(tenant, Product.id).where(Product.id == ordered.c.product_id)
+    return Select([ordered], [ordered.c.price]).where(fn.EXISTS(shown)).limit(1)
+
+
 def price_bounds(tenant) -> tuple[int, int]:
     """The lowest and highest effective price over the storefront's products (minor units).
 
-    Each of the four parts reads one end of an ordering and stops: the price
-    index for products without an offer, the (short) sorted offers otherwise.
+    Four scalar subqueries, each reading one end of an ordering and stopping:
+    the price index for products without an offer, the (short) sorted running
+    offers for the others.
     """
     base = base_price()
-    plain = visible_products(tenant, fn.MIN(base).alias("low"), fn.MAX(base).alias("high")).where(without_offer())
-    offer = running_offer_prices()
-    offered = visible_products(tenant, offer.c.price.alias("price")).join(
-        offer, JOIN.INNER, on=(offer.c.product_id == Product.id))
-    cheapest = Select([offered.order_by(offer.c.price).limit(1).alias("cheapest")], [SQL("price")])
-    dearest = Select([offered.order_by(offer.c.price.desc()).limit(1).alias("dearest")], [SQL("price")])
-    row = plain.select_extend(cheapest.alias("offer_low"), dearest.alias("offer_high")).dicts().get()
+    plain = visible_products(tenant, base.alias("price")).where(without_offer())
+    ends = Select(columns=[
+        plain.order_by(base).limit(1).alias("low"),
+        plain.order_by(base.desc()).limit(1).alias("high"),
+        _offer_end(tenant, descending=False).alias("offer_low"),
+        _offer_end(tenant, descending=True).alias("offer_high"),
+    ]).bind(Product._meta.database)
+    row = ends.dicts().get()
     lows = [v for v in (row["low"], row["offer_low"]) if v is not None]
     highs = [v for v in (row["high"], row["offer_high"]) if v is not None]
     return min(lows, default=0), max(highs, default=0)
