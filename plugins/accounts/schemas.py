@@ -7,7 +7,7 @@ Outputs list exactly the keys the app parses, with their JSON types.
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from kernel.http import UploadedFile
+from kernel.http.fields import File
 
 LOGIN_MAX = 190
 
@@ -25,18 +25,6 @@ class Flag(fields.Field):
         if isinstance(value, int) and value in (0, 1):
             return bool(value)
         raise ValidationError("Must be true, false, 1 or 0.")
-
-
-class File(fields.Field):
-    """A multipart file part."""
-
-    def __init__(self, **kwargs):
-        super().__init__(metadata={"type": "string", "format": "binary"}, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, UploadedFile):
-            raise ValidationError("Must be a file upload.")
-        return value
 
 
 def not_blank(value: str) -> None:

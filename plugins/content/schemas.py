@@ -2,9 +2,9 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from kernel.http.fields import File
 from kernel.http.openapi import MAX_ID
 from kernel.http.pagination import PageQuery
-from plugins.accounts.schemas import File
 from plugins.catalog.storefront.schemas import BannerOut, ProductCardOut
 
 

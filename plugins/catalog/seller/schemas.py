@@ -11,7 +11,8 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from kernel.http import PageQuery, UploadedFile
+from kernel.http import PageQuery
+from kernel.http.fields import File
 
 PRICE_MAX = 100_000_000
 MAX_IMAGES = 8
@@ -23,18 +24,6 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
-class File(fields.Field):
-    """A multipart file part."""
-
-    def __init__(self, **kwargs):
-        super().__init__(metadata={"type": "string", "format": "binary"}, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, UploadedFile):
-            raise ValidationError("Must be a file upload.")
-        return value
 
 
 class Variant(fields.Field):
