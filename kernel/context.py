@@ -45,8 +45,9 @@ def enter(tenant: int | None, user: int | None, req=None):
     return _scope.set((tenant, user, req))
 
 
-def leave(token) -> None:
-    _scope.reset(token)
+#: Undo :func:`enter` with its token; the context variable's own method, so the
+#: request pipeline pays no extra Python frame for it.
+leave = _scope.reset
 
 
 @contextmanager

@@ -201,10 +201,10 @@ def release() -> None:
         db.close()
 
 
-def _keep() -> None:
-    """SQLite keeps its per-thread connection between requests: nothing to release."""
-
-
 def release_function():
-    """The end-of-request release for the configured database (a no-op on SQLite)."""
-    return release if isinstance(database.obj, PooledPostgresqlDatabase) else _keep
+    """The end-of-request release for the configured database, or None when there is none.
+
+    SQLite keeps its per-thread connection between requests, so the request
+    pipeline skips the call altogether instead of calling a no-op.
+    """
+    return release if isinstance(database.obj, PooledPostgresqlDatabase) else None

@@ -10,7 +10,6 @@ memory-mapped counter file, and PostgreSQL ones read a one-row table.
 import fcntl
 import mmap
 import os
-import struct
 import threading
 
 import peewee
@@ -84,15 +83,16 @@ class _SharedMemoryClock:
         if os.fstat(self.fd).st_size < 8:
             os.ftruncate(self.fd, 8)
         self.map = mmap.mmap(self.fd, 8)
+        self.value = memoryview(self.map).cast("q")
 
     def current(self):
-        return struct.unpack_from("q", self.map)[0]
+        return self.value[0]
 
     def bump(self):
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         try:
-            value = self.current() + 1
-            struct.pack_into("q", self.map, 0, value)
+            value = self.value[0] + 1
+            self.value[0] = value
         finally:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
         return value

@@ -5,7 +5,7 @@ import re
 import falcon
 
 from kernel.http import errors, openapi
-from kernel.http.pipeline import Pipeline, QuteCatRequest
+from kernel.http.pipeline import QuteCatRequest, compile_responder
 from kernel.http.routes import OpSpec, Route, op
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -57,7 +57,7 @@ def create_app(plugin_host, routes: list[Route], title: str = "QuteCat", version
         compiled = CompiledResource()
         for method, name, responder, spec in _responders(route):
             feature = spec.feature or route.feature or getattr(route.resource, "feature", None)
-            setattr(compiled, name, Pipeline(
+            setattr(compiled, name, compile_responder(
                 plugin_host, responder, spec, method=method, path=route.path, feature=feature,
                 plugin=gated_plugin, plugin_features=plugin.manifest.features if plugin else (),
             ))
