@@ -45,6 +45,9 @@ def base_fragment(tenant, request) -> dict:
     ``payment_gateways`` is empty and ``cash_on_delivery`` / ``online_payment``
     are false here: they describe what gateway plugins offer, so each gateway
     plugin live on the storefront sets them from its own fragment.
+    ``multi_vendor`` is the platform's setting on the marketplace only: a
+    shop's own host sells that shop alone, and the app then hides its shops
+    section and shop links.
     """
     settings = services.all_settings()
     otp = services.otp_settings()
@@ -59,7 +62,7 @@ def base_fragment(tenant, request) -> dict:
         "payment_gateways": [],
         "cash_on_delivery": False,
         "online_payment": False,
-        "multi_vendor": bool(settings["multi_vendor"]),
+        "multi_vendor": bool(settings["multi_vendor"]) and tenant is None,
         "app_name": str(settings["app_name"]),
         "app_logo": services.image_url(settings["app_logo"]),
         "web_logo": services.image_url(settings["web_logo"]),
