@@ -58,11 +58,31 @@ def _empty_means_absent(self, field, ret=None, **kwargs) -> dict:
     return {}
 
 
+def _null_means_absent(json_bodies: set):
+    """Optional top-level keys of a JSON body may be null: the pipeline drops null and "" as absent.
+
+    The app sends ``null`` for a field the user left empty, so the document must
+    allow it; only request bodies are loosened, never the responses.
+    """
+
+    def attribute(self, field, ret=None, **kwargs) -> dict:
+        if not field.required and type(field.parent) in json_bodies:
+            return {"nullable": True}
+        return {}
+
+    return attribute
+
+
 def build(routes_with_ops, title: str, version: str) -> dict:
     """Build the document from ``(path, method, OpSpec, feature)`` tuples."""
     marshmallow_plugin = MarshmallowPlugin()
     doc = APISpec(title=title, version=version, openapi_version="3.0.3", plugins=[marshmallow_plugin])
     marshmallow_plugin.converter.add_parameter_attribute_function(_empty_means_absent)
+    json_bodies = {
+        type(op.body) for _, _, op, _ in routes_with_ops
+        if op.body is not None and op.content_type == "application/json"
+    }
+    marshmallow_plugin.converter.add_attribute_function(_null_means_absent(json_bodies))
     doc.components.schema("Error", schema=ErrorSchema)
     doc.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     paths: dict[str, dict] = {}
