@@ -2,7 +2,7 @@
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import peewee
 
@@ -31,10 +31,11 @@ class TenantInfo:
     granted: frozenset
     live: frozenset
     owner_id: int | None
+    #: ``status == "active"``, computed once per snapshot: every request asks it.
+    active: bool = field(init=False)
 
-    @property
-    def active(self) -> bool:
-        return self.status == "active"
+    def __post_init__(self):
+        object.__setattr__(self, "active", self.status == "active")
 
     def has_feature(self, feature: str) -> bool:
         return feature in self.features
@@ -224,6 +225,12 @@ def set_override(tenant_id: int, feature: str, *, enabled: bool | None = None, g
         _announce_live_changes(before, get(tenant_id))
 
     db.on_commit(announce)
+
+
+def rename(tenant_id: int, name: str) -> None:
+    """Give a tenant a new display name (inside the caller's transaction); every process sees it after commit."""
+    Tenant.update(name=name).where(Tenant.id == tenant_id).execute()
+    invalidation.bump()
 
 
 def slug_taken(slug: str) -> bool:

@@ -79,7 +79,7 @@ def compile_responder(plugin_host, responder, spec: OpSpec, *, method: str, path
     full_view = plugin_host.full_view
     view = plugin_host.view
     resolve_host = tenancy.resolve_host
-    enter = context.enter
+    bind = context.bind
     leave = context.leave
     release = db.release_function()
 
@@ -117,7 +117,7 @@ def compile_responder(plugin_host, responder, spec: OpSpec, *, method: str, path
             if plugin is not None and plugin not in shop.live:
                 _refuse_plugin(shop, plugin_features)
         user = ctx.user
-        token = enter(None if shop is None else shop.id, None if user is None else user.id, req)
+        token = bind((None if shop is None else shop.id, None if user is None else user.id, req))
         try:
             if query_schema is not None:
                 ctx.query = _load(query_schema, req.params)
