@@ -28,6 +28,11 @@ class Settings:
     var_dir: Path
     trace_hooks: bool
     public_url: str
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_secret_key: str | None = None
+    stripe_publishable_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_js_url: str = "https://js.stripe.com/v3/"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -72,6 +77,11 @@ def load() -> Settings:
         var_dir=var_dir,
         trace_hooks=os.environ.get("QUTECAT_TRACE_HOOKS") == "1",
         public_url=os.environ.get("PUBLIC_URL", f"http://{base_domain}:{port}").rstrip("/"),
+        stripe_api_base=(os.environ.get("STRIPE_API_BASE") or "https://api.stripe.com").rstrip("/"),
+        stripe_secret_key=os.environ.get("STRIPE_SECRET_KEY") or None,
+        stripe_publishable_key=os.environ.get("STRIPE_PUBLISHABLE_KEY") or None,
+        stripe_webhook_secret=os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
+        stripe_js_url=os.environ.get("STRIPE_JS_URL") or "https://js.stripe.com/v3/",
     )
 
 

@@ -95,6 +95,23 @@ def sql(*statements: str, postgres: tuple[str, ...] = (), sqlite: tuple[str, ...
     return apply
 
 
+def add_column(table: str, column: str, definition: str) -> Callable[[], None]:
+    """A migration step adding a column unless the table has it already.
+
+    A database created after the model gained the field got the column from
+    ``create_tables`` in the plugin's first migration, so the step checks
+    first (SQLite has no ``ADD COLUMN IF NOT EXISTS``). ``definition`` must be
+    valid on both engines, e.g. ``"VARCHAR(2) NOT NULL DEFAULT ''"``.
+    """
+
+    def apply():
+        database = db.database.obj
+        if column not in {c.name for c in database.get_columns(table)}:
+            database.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {definition}')
+
+    return apply
+
+
 KERNEL_MIGRATIONS = [Migration(1, "kernel tables", create_tables(*KERNEL_MODELS))]
 
 

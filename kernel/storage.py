@@ -141,9 +141,10 @@ def sign_private(key: str, expires: int) -> str:
 
 
 def verify_private(key: str, expires: str, signature: str) -> bool:
+    """Whether a link's signature holds; compared as bytes, since a forged one may be any text."""
     if not (expires.isascii() and expires.isdigit()) or int(expires) < time.time():
         return False
-    return hmac.compare_digest(sign_private(key, int(expires)), signature)
+    return hmac.compare_digest(sign_private(key, int(expires)).encode(), signature.encode())
 
 
 _backend = None

@@ -1,6 +1,10 @@
 """HTTP conventions: the envelope on every error, 401/403/404/405/413/422, health and OpenAPI."""
 
+import pytest
+from marshmallow import ValidationError
+
 from conftest import BASE_DOMAIN
+from kernel.http.fields import WholeNumber
 
 
 def test_unknown_host_is_404_in_envelope(api):
@@ -96,3 +100,14 @@ def test_openapi_document_covers_routes(api):
 def test_marketplace_host_variants(api):
     for host in (BASE_DOMAIN, f"www.{BASE_DOMAIN}", "127.0.0.1", f"{BASE_DOMAIN.upper()}."):
         assert api.get("/api/subscription/plans", host=host).status == 200, host
+
+
+def test_whole_numbers_refuse_fractions_instead_of_cutting_them():
+    # given the shared id field
+    field = WholeNumber()
+    # then whole values load, as numbers or decimal strings
+    assert (field.deserialize(3), field.deserialize("7"), field.deserialize(4.0)) == (3, 7, 4)
+    # and fractions, booleans and non-finite numbers are invalid
+    for bad in (1.5, "1.5", True, float("inf"), float("nan")):
+        with pytest.raises(ValidationError):
+            field.deserialize(bad)
