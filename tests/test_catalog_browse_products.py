@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
+from peewee import chunked
 
 import catalog_fixtures as cf
 from contract import PRODUCT_CARD, assert_dart_types, under
-from kernel import db, tenancy
+from kernel import context, db, tenancy
 from kernel.orm import utcnow
+from plugins.catalog.models import Product
 
 ALL_KEYS = "page=1&per_page=20&search&shop_id&product_id&category_id&rating&min_price&max_price&sort_type" \
            "&sub_category_id&brand_id&size_id&color_id"
@@ -38,6 +40,17 @@ LIST_SPEC = {
 @pytest.fixture
 def shop(api, root_token):
     return cf.shop(api, root_token, "starter")
+
+
+def bulk_products(shop_id: int, category, rows: list[dict]) -> None:
+    """Many products of one shop in one transaction, through the model (the search triggers run as usual)."""
+    with context.use(tenant=shop_id), db.transaction():
+        for batch in chunked(rows, 200):
+            Product.insert_many([
+                {"name": cf.unique("bulk"), "slug": cf.unique("p"), "code": cf.unique("c")[:25], "category": category,
+                 "price": 1000, **row}
+                for row in batch
+            ]).execute()
 
 
 def ids(response) -> list[int]:
@@ -87,6 +100,69 @@ def test_pagination_counts_every_match_and_pages_do_not_overlap(api, shop):
     assert [p.json["data"]["total"] for p in pages] == [5, 5, 5]
     seen = [i for page in pages for i in ids(page)]
     assert seen == sorted((p.id for p in created), reverse=True)
+
+
+def test_total_is_the_exact_count_of_hundreds_of_matches_on_every_page(api, shop):
+    # given 600 products in a sub-category priced 1.00 to 600.00, and 20 more elsewhere
+    shop_id, host = shop
+    root, other = cf.category(), cf.category()
+    sub = cf.category(parent=root)
+    bulk_products(shop_id, sub, [{"name": f"Bulkware item {n}", "price": 100 * n} for n in range(1, 601)])
+    bulk_products(shop_id, other, [{} for _ in range(20)])
+    # when the app pages through 100.50-550.00 (450 matches) cheapest first, past the last page too
+    band = {"sub_category_id": sub.id, "min_price": 100.5, "max_price": 550, "sort_type": "low_to_high", "per_page": 20}
+    pages = {n: api.get("/api/products", params={**band, "page": n}, host=host) for n in (1, 2, 23, 24)}
+    # then every page says 450, the pages run in price order and end where the matches do
+    assert {n: page.json["data"]["total"] for n, page in pages.items()} == {1: 450, 2: 450, 23: 450, 24: 450}
+    assert [p["price"] for p in pages[1].json["data"]["products"]] == [float(n) for n in range(101, 121)]
+    assert len(ids(pages[23])) == 10 and ids(pages[24]) == []
+    # and the whole category, its newest first, and a search each count all 600, past the old cap of 500
+    for params in ({"category_id": root.id}, {"sub_category_id": sub.id, "sort_type": "newest"},
+                   {"search": "bulkware"}, {"search": "bulkware", "sort_type": "high_to_low"}):
+        response = api.get("/api/products", params={**params, "page": 2, "per_page": 20}, host=host)
+        assert response.json["data"]["total"] == 600, params
+        assert len(ids(response)) == 20
+
+
+def test_unfiltered_total_follows_every_change_to_what_is_published(api, shop):
+    # given a shop with two published products, a switched-off one and one awaiting approval
+    shop_id, host = shop
+    cat = cf.category()
+    first, second = cf.product(shop_id, category=cat), cf.product(shop_id, category=cat)
+    off = cf.product(shop_id, category=cat, is_active=False)
+    pending = cf.product(shop_id, category=cat, is_approved=False)
+
+    def total() -> int:
+        own = api.get("/api/products", params={"page": 1, "per_page": 20}, host=host).json["data"]
+        listed = api.get("/api/products", params={"shop_id": shop_id, "sort_type": "low_to_high", "per_page": 20})
+        assert own["total"] == len(own["products"]) == listed.json["data"]["total"]
+        return own["total"]
+
+    # when products are switched off and on, approved and deleted, then each listing's total follows
+    assert total() == 2
+    cf.update_product(first, is_active=False)
+    assert total() == 1
+    cf.update_product(pending, is_approved=True)
+    cf.update_product(off, is_active=True)
+    assert total() == 3
+    with context.use(tenant=shop_id), db.transaction():
+        Product.delete().where(Product.id == second.id).execute()
+    assert total() == 2
+
+
+def test_search_ranks_a_strong_match_first_among_more_than_a_thousand(api, shop):
+    # given the oldest product naming a word, then 1,100 that mention it only in their short description
+    shop_id, host = shop
+    cat = cf.category()
+    word = "lumo" + cf.unique("x").split("-")[1]
+    strong = cf.product(shop_id, category=cat, name=f"{word} lantern")
+    bulk_products(shop_id, cat, [{"name": f"Lantern {n}", "short_description": f"pairs with a {word}"}
+                                 for n in range(1100)])
+    # when the customer searches the word (relevance order, newest first among equals)
+    response = api.get("/api/products", params={"search": word, "page": 1, "per_page": 20}, host=host)
+    # then every match is counted and the name match leads, though it is the oldest of them
+    assert response.json["data"]["total"] == 1101
+    assert ids(response)[0] == strong.id
 
 
 def test_without_page_every_product_comes_back(api, shop):
@@ -263,6 +339,19 @@ def test_search_finds_the_start_of_a_word(api, shop):
     # then the partial word finds it, as the original's substring search did; two letters must match whole
     assert ids(partial) == [found.id]
     assert ids(too_short) == []
+
+
+def test_search_reads_only_the_last_word_as_the_start_of_one(api, shop):
+    # given a product whose name holds two long, rare words
+    shop_id, host = shop
+    first, second = ("nebula" + cf.unique("x").split("-")[1] for _ in range(2))
+    found = cf.product(shop_id, category=cf.category(), name=f"{first} {second} lamp")
+    # when the customer has typed the first word and part of the second, or part of the first then the second
+    typing = api.get("/api/products", params={"search": f"{first} {second[:7]}"}, host=host)
+    cut = api.get("/api/products", params={"search": f"{first[:7]} {second}"}, host=host)
+    # then the word being typed matches as a start, a word followed by a space only whole
+    assert ids(typing) == [found.id]
+    assert ids(cut) == []
 
 
 @pytest.mark.parametrize("text", ['"a OR (', "*", '"', "''", "NEAR(", "a AND", "-", "^x", "col:val", "😀", "ä\u0301", "(((", "x" * 200])

@@ -294,6 +294,48 @@ def test_validation_errors_name_their_fields(api, make_shop, catalog):
     assert "data" not in missing.json
 
 
+def test_fractional_ids_are_422_not_cut_to_another_row(api, make_shop, catalog):
+    # given a seller and ids that a cut fraction would turn into real rows
+    _shop, token, _host = make_shop("starter")
+    fractions = {
+        "category": {"category": catalog["category"] + 0.5},
+        "sub_category": {"sub_category": [catalog["sub_category"] + 0.5]},
+        "brand": {"brand": catalog["brand"] + 0.5},
+        "unit": {"unit": catalog["unit"] + 0.5},
+        "color": {"color": [{"id": catalog["colors"][0] + 0.5, "price": 1}]},
+        "size": {"size": [catalog["sizes"][0] + 0.5]},
+        "quantity": {"quantity": 2.5},
+    }
+
+    # when each is sent in a JSON body, and as a query or body id of the other routes
+    answers = {field: api.post("/api/seller/products", token=token, json=_product(catalog, **body))
+               for field, body in fractions.items()}
+    listed = api.get("/api/seller/products", token=token, params={"category": f"{catalog['category']}.5"})
+    image = api.delete("/api/seller/product/thumbnail/delete", token=token, json={"product_id": 1.5, "thumbnail_id": 1})
+
+    # then every one is refused naming its field, and no product was created
+    for field, response in answers.items():
+        assert response.status == 422, (field, response)
+        assert any(key == field or key.startswith(f"{field}.") for key in response.json["errors"]), (field, response.json)
+    assert listed.status == 422 and "category" in listed.json["errors"]
+    assert image.status == 422 and "product_id" in image.json["errors"]
+    assert api.get("/api/seller/products", token=token).json["data"]["total"] == 0
+
+
+def test_prices_are_bounded_so_their_minor_units_fit_the_columns(api, make_shop, catalog):
+    # given
+    _shop, token, _host = make_shop("starter")
+
+    # when
+    largest = api.post("/api/seller/products", token=token, json=_product(catalog, price=10_000_000, discount_price=None))
+    over = api.post("/api/seller/products", token=token, json=_product(catalog, price=10_000_000.01, discount_price=None))
+
+    # then
+    assert largest.status == 201, largest
+    assert largest.json["data"]["product"]["price"] == 10_000_000.0
+    assert over.status == 422 and "price" in over.json["errors"]
+
+
 def test_duplicate_code_in_the_same_shop_is_422_but_another_shop_may_use_it(api, make_shop, catalog):
     # given
     _shop, token, _host = make_shop("starter")

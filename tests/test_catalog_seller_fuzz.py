@@ -1,4 +1,5 @@
-"""Schemathesis over the seller product routes as a seller of a fresh shop: no server error, answers as documented."""
+"""Schemathesis over the seller product, storefront-profile and banner routes as a seller of a fresh shop:
+no server error, answers as documented."""
 
 import secrets
 
@@ -28,7 +29,9 @@ def fuzz_seller_token(api, platform):
     return login_token_for(api, email)
 
 
-schema = schemathesis.pytest.from_fixture("seller_schema").include(path_regex=r"^/api/seller/products?(/|$)")
+schema = schemathesis.pytest.from_fixture("seller_schema").include(
+    path_regex=r"^/api/seller/(products?|shop|shop-update|shop-setting-update|banners)(/|$)"
+)
 
 # A schema-valid body can still name a category or code that does not exist or is taken: that 422 is right.
 # The product form also arrives as multipart, where every value is text, so numeric strings and 0/1
@@ -38,7 +41,7 @@ SEMANTIC = [positive_data_acceptance, negative_data_rejection]
 
 @schema.parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
-def test_seller_product_routes_conform(case, fuzz_seller_token):
+def test_seller_catalog_and_banner_routes_conform(case, fuzz_seller_token):
     # given a generated request from the seller, when it is sent, then the answer is documented and no 5xx
     case.call_and_validate(
         headers={"Host": BASE_DOMAIN, "Authorization": f"Bearer {fuzz_seller_token}"}, excluded_checks=SEMANTIC

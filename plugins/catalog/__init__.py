@@ -3,7 +3,8 @@
 Shared pieces: ``models`` (tables), ``payloads`` (the app's JSON), ``pricing``
 (effective prices), ``visibility`` (which shops a storefront shows), ``money``.
 Routes live in ``browse`` (customer browsing), ``storefront`` (shops, flash
-sales, home) and ``seller`` (seller product management).
+sales, home), ``seller`` (seller product management) and ``admin`` (the
+platform's categories, brands, sizes, colours and units).
 """
 
 from plugins.catalog.plugin import (  # noqa: F401

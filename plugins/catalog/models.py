@@ -4,6 +4,11 @@ Platform-wide reference data (categories, brands, sizes, colours, units, flash
 sales) is shared by every shop. Products and everything hanging off them are
 tenant-owned: a shop writes only its own rows, and PostgreSQL lets every
 storefront read the published ones. Money is integer minor units.
+
+Reference data a product uses (its category, sub-categories, brand, unit,
+colours and sizes) cannot be deleted: the foreign keys RESTRICT, so the
+database refuses even where row-level security hides the product from the
+administrator deleting the row.
 """
 
 import peewee
@@ -60,6 +65,8 @@ class ShopProfile(TenantModel):
     delivery_charge = peewee.IntegerField(default=0)
     estimated_delivery_time = peewee.CharField(max_length=40, default="2-3 days")
     min_order_amount = peewee.IntegerField(default=0)
+    # Two characters that start the shop's order codes ("#RC000042"), chosen by the seller.
+    prefix = peewee.CharField(max_length=2, default="")
     rating = peewee.FloatField(default=0.0)
     review_count = peewee.IntegerField(default=0)
     is_published = peewee.BooleanField(default=True)
@@ -78,8 +85,8 @@ class Product(TenantModel):
     short_description = peewee.CharField(max_length=500, default="")
     description = peewee.TextField(default="")
     category = peewee.ForeignKeyField(Category, backref="products", on_delete="RESTRICT")
-    brand = peewee.ForeignKeyField(Brand, null=True, backref="products", on_delete="SET NULL")
-    unit = peewee.ForeignKeyField(Unit, null=True, on_delete="SET NULL")
+    brand = peewee.ForeignKeyField(Brand, null=True, backref="products", on_delete="RESTRICT")
+    unit = peewee.ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
     price = peewee.IntegerField()
     discount_price = peewee.IntegerField(default=0)
     buy_price = peewee.IntegerField(default=0)
@@ -117,7 +124,7 @@ class ProductCategory(TenantModel):
     """A product's sub-categories (its main category is ``Product.category``)."""
 
     product = peewee.ForeignKeyField(Product, backref="sub_categories", on_delete="CASCADE")
-    category = peewee.ForeignKeyField(Category, on_delete="CASCADE")
+    category = peewee.ForeignKeyField(Category, on_delete="RESTRICT")
 
     class Meta:
         indexes = ((("product", "category"), True), (("category",), False))
@@ -135,7 +142,7 @@ class ProductColor(TenantModel):
     """A colour a product comes in, with its price add-on."""
 
     product = peewee.ForeignKeyField(Product, backref="colors", on_delete="CASCADE")
-    color = peewee.ForeignKeyField(Color, on_delete="CASCADE")
+    color = peewee.ForeignKeyField(Color, on_delete="RESTRICT")
     extra_price = peewee.IntegerField(default=0)
 
     class Meta:
@@ -146,7 +153,7 @@ class ProductSize(TenantModel):
     """A size a product comes in, with its price add-on."""
 
     product = peewee.ForeignKeyField(Product, backref="sizes", on_delete="CASCADE")
-    size = peewee.ForeignKeyField(Size, on_delete="CASCADE")
+    size = peewee.ForeignKeyField(Size, on_delete="RESTRICT")
     extra_price = peewee.IntegerField(default=0)
 
     class Meta:

@@ -1,22 +1,52 @@
 """The catalog's JSON as the app parses it (FLUTTER_CONTRACT.md sections 3.1-3.3).
 
 Lists are built with a fixed number of queries whatever their length: shops,
-colours, sizes, favourites and flash offers are loaded in batches.
+colours, sizes, favourites and flash offers are loaded in batches. A card is
+built from plain values by :func:`card`, whether they come from models
+(:func:`product_cards`) or from the product listing's rows
+(:func:`listing_cards`), so both give the same JSON.
 """
 
 from kernel import storage
 from kernel.models import Tenant
 from plugins.catalog import money, pricing
-from plugins.catalog.models import Brand, Color, Favorite, Product, ProductColor, ProductImage, ProductSize, ShopProfile, Size
+from plugins.catalog.browse import sql
+from plugins.catalog.models import Brand, Favorite, Product, ProductImage, ShopProfile
 
 DEFAULT_PRODUCT_IMAGE = "defaults/product.png"
 DEFAULT_SHOP_LOGO = "defaults/shop-logo.png"
 DEFAULT_SHOP_BANNER = "defaults/shop-banner.png"
+# Colours (kind 0, in the order they were added) then sizes (kind 1, in size order) of some products.
+_VARIANTS = (
+    "SELECT 0 AS kind, pc.product_id, c.id, c.name, c.color_code, pc.extra_price, pc.id AS o1, 0 AS o2 "
+    "FROM product_color pc JOIN color c ON c.id = pc.color_id WHERE {colors} "
+    "UNION ALL SELECT 1, ps.product_id, s.id, s.name, NULL, ps.extra_price, s.sort_order, s.id "
+    "FROM product_size ps JOIN size s ON s.id = ps.size_id WHERE {sizes} "
+    "ORDER BY kind, o1, o2"
+)
+_variants_sql = {
+    on_postgres: sql.dialect(_VARIANTS.format(colors=sql.any_of("pc.product_id", "ids", on_postgres),
+                                              sizes=sql.any_of("ps.product_id", "ids", on_postgres)), on_postgres)
+    for on_postgres in (False, True)
+}
 
 
 def image_url(key: str | None, default: str = DEFAULT_PRODUCT_IMAGE) -> str:
     """An absolute URL for a stored image, or the default image (the app needs non-null URLs)."""
     return storage.backend().url(key or default)
+
+
+def shop_card(shop_id: int, name: str | None, has_profile: bool, logo: str | None, rating: float | None,
+              delivery_charge: int | None, estimated_delivery_time: str | None) -> dict:
+    """``Product.Shop`` from a shop's name and storefront profile (defaults when it has none)."""
+    return {
+        "id": shop_id,
+        "name": name or "",
+        "logo": image_url(logo, DEFAULT_SHOP_LOGO),
+        "rating": float(rating or 0.0),
+        "delivery_charge": money.to_float(delivery_charge or 0),
+        "estimated_delivery_time": (estimated_delivery_time or "") if has_profile else "",
+    }
 
 
 def shop_cards(shop_ids) -> dict[int, dict]:
@@ -29,35 +59,29 @@ def shop_cards(shop_ids) -> dict[int, dict]:
     cards = {}
     for shop_id in ids:
         profile = profiles.get(shop_id)
-        cards[shop_id] = {
-            "id": shop_id,
-            "name": names.get(shop_id, ""),
-            "logo": image_url(profile.logo if profile else None, DEFAULT_SHOP_LOGO),
-            "rating": float(profile.rating if profile else 0.0),
-            "delivery_charge": money.to_float(profile.delivery_charge if profile else 0),
-            "estimated_delivery_time": profile.estimated_delivery_time if profile else "",
-        }
+        if profile is None:
+            cards[shop_id] = shop_card(shop_id, names.get(shop_id), False, None, None, None, None)
+        else:
+            cards[shop_id] = shop_card(shop_id, names.get(shop_id), True, profile.logo, profile.rating,
+                                       profile.delivery_charge, profile.estimated_delivery_time)
     return cards
 
 
-def _variants(product_ids) -> tuple[dict, dict]:
+def variants(product_ids) -> tuple[dict, dict]:
+    """The colours and sizes of products, by product id, in one statement."""
     colors: dict[int, list] = {pid: [] for pid in product_ids}
     sizes: dict[int, list] = {pid: [] for pid in product_ids}
-    if not product_ids:
+    if not colors:
         return colors, sizes
-    for row in (
-        ProductColor.across_tenants(ProductColor, Color).join(Color)
-        .where(ProductColor.product.in_(product_ids)).order_by(ProductColor.id)
+    on_postgres = sql.postgres()
+    to_float = money.to_float
+    for kind, product_id, item_id, name, color_code, extra, _, _ in sql.rows(
+        _variants_sql[on_postgres], {"ids": sql.id_list(colors, on_postgres)}
     ):
-        colors[row.product_id].append({
-            "id": row.color.id, "name": row.color.name, "color_code": row.color.color_code,
-            "price": money.to_float(row.extra_price),
-        })
-    for row in (
-        ProductSize.across_tenants(ProductSize, Size).join(Size)
-        .where(ProductSize.product.in_(product_ids)).order_by(Size.sort_order, Size.id)
-    ):
-        sizes[row.product_id].append({"id": row.size.id, "name": row.size.name, "price": money.to_float(row.extra_price)})
+        if kind == 0:
+            colors[product_id].append({"id": item_id, "name": name, "color_code": color_code, "price": to_float(extra)})
+        else:
+            sizes[product_id].append({"id": item_id, "name": name, "price": to_float(extra)})
     return colors, sizes
 
 
@@ -78,40 +102,70 @@ def _brand_names(products) -> dict[int, str]:
     return {b.id: b.name for b in Brand.select(Brand.id, Brand.name).where(Brand.id.in_(ids))}
 
 
+def card(product_id: int, name: str, thumbnail: str | None, price: int, discount_price: int | None,
+         rating: float | None, review_count: int | None, sold_count: int | None, quantity: int,
+         is_digital: bool, brand: str | None, shop: dict, colors: list, sizes: list, is_favorite: bool,
+         offer_price: int | None, offer_left: int | None) -> dict:
+    """A ``Product`` card (section 3.1); ``offer_price``/``offer_left`` are the live flash offer's, or None."""
+    effective = pricing.effective_amount(price, discount_price, offer_price)
+    return {
+        "id": product_id,
+        "name": name,
+        "thumbnail": image_url(thumbnail),
+        "price": money.to_float(price),
+        "discount_price": money.to_float(pricing.shown_discount_amount(price, effective)),
+        "discount_percentage": pricing.percentage_off(price, effective),
+        "rating": float(round(rating or 0.0, 1)),
+        "total_reviews": money.abbreviate(review_count or 0),
+        "total_sold": money.thousands(sold_count or 0),
+        "quantity": quantity if offer_left is None else offer_left,
+        "colors": colors,
+        "sizes": sizes,
+        "is_favorite": is_favorite,
+        "brand": brand or "",
+        "shop": shop,
+        "is_digital": bool(is_digital),
+    }
+
+
 def product_cards(products, user_id: int | None = None) -> list[dict]:
     """``Product`` card objects (section 3.1) for a list of products, in order."""
     products = list(products)
     ids = [p.id for p in products]
     offers = pricing.running_offers(ids)
-    colors, sizes = _variants(ids)
+    colors, sizes = variants(ids)
     favorites = favorite_ids(user_id, ids)
     shops = shop_cards(p.tenant_id for p in products)
     brands = _brand_names(products)
-    return [
-        _card(p, offers.get(p.id), colors[p.id], sizes[p.id], p.id in favorites, shops[p.tenant_id], brands.get(p.brand_id, ""))
-        for p in products
-    ]
+    cards = []
+    for p in products:
+        offer = offers.get(p.id)
+        cards.append(card(
+            p.id, p.name, p.thumbnail, p.price, p.discount_price, p.rating, p.review_count, p.sold_count,
+            p.quantity, p.is_digital, brands.get(p.brand_id), shops[p.tenant_id], colors[p.id], sizes[p.id],
+            p.id in favorites, None if offer is None else offer.price, None if offer is None else offer.remaining,
+        ))
+    return cards
 
 
-def _card(product: Product, offer, colors, sizes, is_favorite: bool, shop: dict, brand: str) -> dict:
-    return {
-        "id": product.id,
-        "name": product.name,
-        "thumbnail": image_url(product.thumbnail),
-        "price": money.to_float(product.price),
-        "discount_price": money.to_float(pricing.shown_discount(product, offer)),
-        "discount_percentage": pricing.discount_percentage(product, offer),
-        "rating": float(round(product.rating or 0.0, 1)),
-        "total_reviews": money.abbreviate(product.review_count or 0),
-        "total_sold": money.thousands(product.sold_count or 0),
-        "quantity": offer.remaining if offer else product.quantity,
-        "colors": colors,
-        "sizes": sizes,
-        "is_favorite": is_favorite,
-        "brand": brand,
-        "shop": shop,
-        "is_digital": bool(product.is_digital),
-    }
+def listing_cards(rows) -> list[dict]:
+    """Cards from the product listing's rows (``browse.listing.CARD_COLUMNS``, then the favourite flag)."""
+    colors, sizes = variants([row[0] for row in rows])
+    shops: dict[int, dict] = {}
+    cards = []
+    for (product_id, shop_id, name, thumbnail, price, discount_price, rating, review_count, sold_count, quantity,
+         is_digital, brand, shop_name, profile_id, logo, shop_rating, delivery_charge, delivery_time,
+         offer_price, offer_left, is_favorite, *_) in rows:
+        shop = shops.get(shop_id)
+        if shop is None:
+            shop = shops[shop_id] = shop_card(shop_id, shop_name, profile_id is not None, logo, shop_rating,
+                                              delivery_charge, delivery_time)
+        cards.append(card(
+            product_id, name, thumbnail, price, discount_price, rating, review_count, sold_count, quantity,
+            is_digital, brand, shop, colors[product_id], sizes[product_id], bool(is_favorite), offer_price,
+            offer_left,
+        ))
+    return cards
 
 
 def thumbnails(product: Product) -> list[dict]:

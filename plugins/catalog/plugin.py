@@ -22,9 +22,10 @@ def register_migrations():
 
 @hookimpl
 def register_permissions():
-    from plugins.catalog.seller.permissions import PERMISSIONS
+    from plugins.catalog.admin.permissions import PERMISSIONS as admin
+    from plugins.catalog.seller.permissions import PERMISSIONS as seller
 
-    return PERMISSIONS
+    return seller + admin
 
 
 @hookimpl
@@ -41,11 +42,12 @@ def register_tasks(huey):
 
 @hookimpl
 def register_routes():
+    from plugins.catalog.admin.resources import routes as admin
     from plugins.catalog.browse.resources import routes as browse
     from plugins.catalog.seller.resources import routes as seller
     from plugins.catalog.storefront.resources import routes as storefront
 
-    return browse() + storefront() + seller()
+    return browse() + storefront() + seller() + admin()
 
 
 @hookimpl

@@ -1,4 +1,9 @@
-"""Effective prices: a running flash sale, else the discount, else the list price."""
+"""Effective prices: a running flash sale, else the discount, else the list price.
+
+The rules are written once over plain amounts (``effective_amount`` and the
+two functions after it), so the model-based helpers below and the product
+listing, which reads bare rows, cannot drift apart.
+"""
 
 from dataclasses import dataclass
 
@@ -16,7 +21,11 @@ class FlashOffer:
 
 
 def running_offers(product_ids) -> dict[int, FlashOffer]:
-    """Live flash-sale offers for products (running sale, units left), one query."""
+    """Live flash-sale offers for products (running sale, units left), one query.
+
+    A product in two running sales gets its cheaper offer (then the older
+    slot), as the product listing prices it.
+    """
     ids = list(product_ids)
     if not ids:
         return {}
@@ -31,29 +40,42 @@ def running_offers(product_ids) -> dict[int, FlashOffer]:
             FlashSale.end_at > now,
             FlashSaleProduct.sold < FlashSaleProduct.quantity,
         )
+        .order_by(FlashSaleProduct.price.desc(), FlashSaleProduct.id.desc())
     )
+    # Ordered dearest first, so the cheapest offer of a product is written last and kept.
     return {
         row.product_id: FlashOffer(row.flash_sale_id, row.price, row.quantity - row.sold)
         for row in rows
     }
 
 
+def effective_amount(price: int, discount_price: int | None, offer_price: int | None = None) -> int:
+    """What the product costs now: the offer's price, else a real discount, else the list price."""
+    if offer_price is not None:
+        return offer_price
+    if discount_price and 0 < discount_price < price:
+        return discount_price
+    return price
+
+
+def shown_discount_amount(price: int, effective: int) -> int:
+    """The app's ``discount_price``: the price actually charged when below the list price, else 0."""
+    return effective if effective < price else 0
+
+
+def percentage_off(price: int, effective: int) -> float:
+    if not price or effective >= price:
+        return 0.0
+    return round(100.0 * (price - effective) / price, 2)
+
+
 def effective_price(product: Product, offer: FlashOffer | None) -> int:
-    if offer is not None:
-        return offer.price
-    if product.discount_price and 0 < product.discount_price < product.price:
-        return product.discount_price
-    return product.price
+    return effective_amount(product.price, product.discount_price, None if offer is None else offer.price)
 
 
 def shown_discount(product: Product, offer: FlashOffer | None) -> int:
-    """The app's ``discount_price``: the price actually charged when below the list price, else 0."""
-    price = effective_price(product, offer)
-    return price if price < product.price else 0
+    return shown_discount_amount(product.price, effective_price(product, offer))
 
 
 def discount_percentage(product: Product, offer: FlashOffer | None) -> float:
-    price = effective_price(product, offer)
-    if not product.price or price >= product.price:
-        return 0.0
-    return round(100.0 * (product.price - price) / product.price, 2)
+    return percentage_off(product.price, effective_price(product, offer))

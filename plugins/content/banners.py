@@ -87,17 +87,27 @@ def create_banner(model, data: dict, tenant_id: int | None):
 
 
 def update_banner(banner, data: dict, tenant_id: int | None):
-    """Change a banner's fields; a new image replaces the old one, whose bytes are given back."""
+    """Change a banner's fields; a new image replaces the old one, whose bytes are given back.
+
+    The new image is removed again when the change rolls back (over the storage allowance, say).
+    """
     fields = dict(data)
     upload = fields.pop("thumbnail", None)
     image = _checked(upload) if upload is not None else None
-    with db.transaction():
-        if image is not None:
-            uploads.discard([banner.thumbnail], tenant_id)
-            banner.thumbnail = uploads.store(image, _prefix(tenant_id), tenant_id)
-        for name, value in fields.items():
-            setattr(banner, name, value)
-        banner.save()
+    key = None
+    try:
+        with db.transaction():
+            if image is not None:
+                key = uploads.store(image, _prefix(tenant_id), tenant_id)
+                uploads.discard([banner.thumbnail], tenant_id)
+                banner.thumbnail = key
+            for name, value in fields.items():
+                setattr(banner, name, value)
+            banner.save()
+    except Exception:
+        if key is not None:
+            uploads.remove_now([key])
+        raise
     return banner
 
 

@@ -1,13 +1,21 @@
-"""Thin Falcon resources of the content plugin: banners and blogs, and banner management."""
+"""Thin Falcon resources of the content plugin: banners and blogs, and banner management.
+
+A shop's banners are managed through the canonical ``/api/seller/banners`` routes and the original
+seller app's ``banners/store``, ``banners/update`` and ``DELETE banners/{id}`` (FLUTTER_CONTRACT.md
+section 12.1), over the same service functions.
+"""
 
 from kernel.http import APIError, Route, ok, op, paginate, validation_error
+from plugins.accounts.services import user_payload
 from plugins.content import banners, blogs, schemas
+from plugins.content.blog_admin.resources import routes as blog_admin_routes
 from plugins.content.models import PlatformBanner, ShopBanner
 
 TAGS = ("content",)
 FORM = "multipart/form-data"
 IMAGE_BODY_LIMIT = 6 * 1024 * 1024
 BANNER_ERRORS = (413,)
+SELLER_TAGS = ("seller",)
 
 
 class Banners:
@@ -41,10 +49,10 @@ class BlogDetails:
 # -- management ------------------------------------------------------------------------------
 
 
-def _rejected(exc: banners.BannerImageRejected) -> APIError:
+def _rejected(exc: banners.BannerImageRejected, field_name: str = "thumbnail") -> APIError:
     if exc.status == 413:
-        return APIError(413, exc.message)
-    return validation_error({"thumbnail": [exc.message]})
+        return APIError(413, exc.message, errors={field_name: [exc.message]})
+    return validation_error({field_name: [exc.message]})
 
 
 def _managed_or_404(model, banner_id: int):
@@ -77,13 +85,13 @@ def _delete(resp, model, banner_id, tenant_id):
 
 
 class SellerBanners:
-    @op(scope="seller", permission="shop.banners.manage", response=schemas.ManagedBannerListData, tags=("seller",),
+    @op(scope="seller", permission="shop.banners.manage", response=schemas.ManagedBannerListData, tags=SELLER_TAGS,
         summary="The shop's storefront banners, hidden ones included")
     def on_get(self, req, resp):
         ok(resp, {"banners": banners.managed_banners(ShopBanner)})
 
     @op(scope="seller", permission="shop.banners.manage", body=schemas.BannerCreateIn, content_type=FORM,
-        max_body=IMAGE_BODY_LIMIT, response=schemas.ManagedBannerData, errors=BANNER_ERRORS, tags=("seller",),
+        max_body=IMAGE_BODY_LIMIT, response=schemas.ManagedBannerData, errors=BANNER_ERRORS, tags=SELLER_TAGS,
         summary="Add a storefront banner (its image counts against the plan's storage)")
     def on_post(self, req, resp):
         _create(req, resp, ShopBanner, req.context.shop.id)
@@ -91,14 +99,44 @@ class SellerBanners:
 
 class SellerBanner:
     @op(scope="seller", permission="shop.banners.manage", body=schemas.BannerUpdateIn, content_type=FORM,
-        max_body=IMAGE_BODY_LIMIT, response=schemas.ManagedBannerData, errors=BANNER_ERRORS, tags=("seller",),
+        max_body=IMAGE_BODY_LIMIT, response=schemas.ManagedBannerData, errors=BANNER_ERRORS, tags=SELLER_TAGS,
         summary="Change one of the shop's banners (another shop's answers 404)")
     def on_put(self, req, resp, banner_id):
         _update(req, resp, ShopBanner, banner_id, req.context.shop.id)
 
-    @op(scope="seller", permission="shop.banners.manage", tags=("seller",), summary="Remove one of the shop's banners")
+    @op(scope="seller", permission="shop.banners.manage", response=schemas.SellerBannerUserData, errors=(404,),
+        tags=SELLER_TAGS, summary="Remove one of the shop's banners (also the original app's route)")
     def on_delete(self, req, resp, banner_id):
-        _delete(resp, ShopBanner, banner_id, req.context.shop.id)
+        banners.delete_banner(_managed_or_404(ShopBanner, banner_id), req.context.shop.id)
+        ok(resp, {"user": user_payload(req.context.user)}, "Banner deleted.")
+
+
+class SellerBannerStore:
+    @op(scope="seller", permission="shop.banners.manage", body=schemas.SellerBannerStoreIn, content_type=FORM,
+        max_body=IMAGE_BODY_LIMIT, response=schemas.SellerBannerChangeData, errors=BANNER_ERRORS, tags=SELLER_TAGS,
+        summary="Add a storefront banner (the original app's form; the image is `banner`)")
+    def on_post(self, req, resp):
+        try:
+            banner = banners.create_banner(ShopBanner, req.context.body, req.context.shop.id)
+        except banners.BannerImageRejected as exc:
+            raise _rejected(exc, "banner") from None
+        data = {"user": user_payload(req.context.user), "banner": banners.managed_payload(banner)}
+        ok(resp, data, "Banner created.")
+
+
+class SellerBannerUpdate:
+    @op(scope="seller", permission="shop.banners.manage", body=schemas.SellerBannerUpdateIn, content_type=FORM,
+        max_body=IMAGE_BODY_LIMIT, response=schemas.SellerBannerChangeData, errors=(404, 413), tags=SELLER_TAGS,
+        summary="Replace one of the shop's banners by `id` (the original app's form; another shop's answers 404)")
+    def on_post(self, req, resp):
+        changes = dict(req.context.body)
+        banner = _managed_or_404(ShopBanner, changes.pop("id"))
+        try:
+            banners.update_banner(banner, changes, req.context.shop.id)
+        except banners.BannerImageRejected as exc:
+            raise _rejected(exc, "banner") from None
+        data = {"user": user_payload(req.context.user), "banner": banners.managed_payload(banner)}
+        ok(resp, data, "Banner updated.")
 
 
 class AdminBanners:
@@ -132,7 +170,10 @@ def routes() -> list[Route]:
         Route("/api/blogs", Blogs()),
         Route("/api/blog/{key}/details", BlogDetails()),
         Route("/api/seller/banners", SellerBanners()),
+        Route("/api/seller/banners/store", SellerBannerStore()),
+        Route("/api/seller/banners/update", SellerBannerUpdate()),
         Route("/api/seller/banners/{banner_id:int}", SellerBanner()),
         Route("/api/admin/banners", AdminBanners()),
         Route("/api/admin/banners/{banner_id:int}", AdminBanner()),
+        *blog_admin_routes(),
     ]

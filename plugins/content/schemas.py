@@ -1,10 +1,11 @@
 """Request and response schemas of the content routes (FLUTTER_CONTRACT.md sections 3.3 and 3.12)."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from kernel.http.fields import File
+from kernel.http.fields import File, WholeNumber
 from kernel.http.openapi import MAX_ID
 from kernel.http.pagination import PageQuery
+from plugins.accounts.schemas import UserOut
 from plugins.catalog.storefront.schemas import BannerOut, ProductCardOut
 
 
@@ -106,3 +107,40 @@ class ManagedBannerData(Schema):
 
 class ManagedBannerListData(Schema):
     banners = fields.List(fields.Nested(ManagedBannerOut), required=True)
+
+
+# -- the original seller app's banner routes (FLUTTER_CONTRACT.md section 12.1) ----------------------
+
+
+class SellerBannerStoreIn(BannerCreateIn):
+    """The original form: an optional ``title`` and the image as ``banner``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    thumbnail = File(required=True, data_key="banner")
+
+
+class SellerBannerUpdateIn(BannerUpdateIn):
+    """The original form: the banner's ``id`` and a new image as ``banner`` (or other changes)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID))
+    thumbnail = File(data_key="banner")
+
+    @validates_schema
+    def _changes_something(self, data, **kwargs):
+        if not set(data) - {"id"}:
+            raise ValidationError("Send a new banner image or another field to change.")
+
+
+class SellerBannerUserData(Schema):
+    """The original routes answer with the seller's account, as its login does."""
+
+    user = fields.Nested(UserOut, required=True)
+
+
+class SellerBannerChangeData(SellerBannerUserData):
+    banner = fields.Nested(ManagedBannerOut, required=True)

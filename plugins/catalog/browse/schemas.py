@@ -1,25 +1,18 @@
 """Request and response schemas of customer browsing (FLUTTER_CONTRACT.md sections 3.1-3.6 and 3.9).
 
-The card schemas (``ProductCardOut`` and its parts) describe ``payloads.product_cards``
-and are meant to be reused by every route that returns product cards.
+The card schemas (``ProductCardOut`` and its parts) describe ``payloads.card`` (built from
+models or from the listing's rows) and are meant to be reused by every route that returns
+product cards; they document the responses (OpenAPI), no card is dumped through them.
 """
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from kernel.http.fields import WholeNumber
 from kernel.http.pagination import PageQuery
 from plugins.catalog.browse.queries import SORTS
 
 MAX_ID = 2_147_483_647
 MAX_PRICE = 1_000_000_000
-
-
-class WholeNumber(fields.Integer):
-    """An integer, also given as a decimal string; a JSON number with a fraction (1.5) is refused, not cut to 1."""
-
-    def _validated(self, value):
-        if isinstance(value, float) and not value.is_integer():
-            raise self.make_error("invalid", input=value)
-        return super()._validated(value)
 
 
 def _id(**kwargs):

@@ -1,10 +1,11 @@
 """Customer browsing: listings, details, categories, favourites and reviews.
 
 One implementation serves both route sets (the Flutter app's and SPEC.md's
-canonical ones). Every read goes through ``queries.visible_products``, so a
-product outside the request's storefront, unpublished or unapproved, is
-"not found" whichever route asks. Lists are built with a fixed number of
-queries whatever their length.
+canonical ones). Every read goes through ``queries.visible_products`` (the
+product listing through ``listing``, its SQL twin on the same storefront
+filter), so a product outside the request's storefront, unpublished or
+unapproved, is "not found" whichever route asks. Lists are built with a fixed
+number of queries whatever their length.
 """
 
 import peewee
@@ -16,8 +17,8 @@ from kernel.models import User
 from kernel.orm import utcnow
 from plugins.accounts.services import avatar_url
 from plugins.catalog import money, payloads, pricing, visibility
-from plugins.catalog.browse import queries
-from plugins.catalog.models import Brand, Category, Color, Favorite, FlashSale, Product, Review, ShopProfile, Size
+from plugins.catalog.browse import listing, queries
+from plugins.catalog.models import Category, Favorite, FlashSale, Product, Review, ShopProfile
 
 DEFAULT_CATEGORY_IMAGE = "defaults/category.png"
 RELATED_LIMIT = 6
@@ -37,36 +38,29 @@ class ReviewConflict(Exception):
 
 def list_products(tenant, params: dict, user_id: int | None) -> dict:
     """``GET /api/products``: the page of cards, the count of all matches and the filter panel."""
-    found = queries.listing(tenant, params, user_id)
-    if found is None:
-        page = {"total": 0, "products": []}
-    else:
-        total = queries.count_matches(found.matches, params)
-        page = paginate(found.rows, params, "products", lambda product: product, total=total)
-        page["products"] = payloads.product_cards(page["products"], user_id)
-    page["filters"] = filters(tenant)
+    found = listing.products_page(tenant, params, user_id)
+    page = {"total": found.total, "products": payloads.listing_cards(found.rows)}
+    if found.per_page is not None:
+        page["page"], page["per_page"] = found.page, found.per_page
+    page["filters"] = filters(found.price_range)
     return page
 
 
-def filters(tenant) -> dict:
+def filters(price_range: tuple[int, int]) -> dict:
     """The filter panel: the catalog's sizes, colours and brands and the storefront's price range."""
-    low, high = queries.price_bounds(tenant)
-    return {
-        "sizes": [
-            {"id": s.id, "name": s.name, "color_code": None, "price": 0.0}
-            for s in Size.select().order_by(Size.sort_order, Size.id)
-        ],
-        "colors": [
-            {"id": c.id, "name": c.name, "color_code": c.color_code, "price": 0.0}
-            for c in Color.select().order_by(Color.name, Color.id)
-        ],
-        "brands": [
-            {"id": b.id, "name": b.name}
-            for b in Brand.select(Brand.id, Brand.name).where(Brand.is_active == True).order_by(Brand.name, Brand.id)  # noqa: E712
-        ],
-        "min_price": money.to_float(low),
-        "max_price": money.to_float(high),
-    }
+    panel = {"sizes": [], "colors": [], "brands": []}
+    sizes, colors, brands = panel["sizes"], panel["colors"], panel["brands"]
+    for kind, _, _, item_id, name, color_code in listing.panel_items():
+        if kind == 0:
+            sizes.append({"id": item_id, "name": name, "color_code": None, "price": 0.0})
+        elif kind == 1:
+            colors.append({"id": item_id, "name": name, "color_code": color_code, "price": 0.0})
+        else:
+            brands.append({"id": item_id, "name": name})
+    low, high = price_range
+    panel["min_price"] = money.to_float(low)
+    panel["max_price"] = money.to_float(high)
+    return panel
 
 
 def visible_product(tenant, product_id: int) -> Product:

@@ -1,15 +1,21 @@
-"""Seller product management: the canonical ``/api/seller/products`` routes and the original app's
-``/api/seller/product/...`` routes (FLUTTER_CONTRACT.md section 12.1), over one implementation."""
+"""Seller product and storefront-profile management: the canonical ``/api/seller/products`` and
+``/api/seller/shop`` routes and the original app's ``/api/seller/product/...``, ``shop-update`` and
+``shop-setting-update`` routes (FLUTTER_CONTRACT.md section 12.1), each pair over one implementation."""
 
 from kernel import uploads
 from kernel.http import APIError, Route, ok, op, paginate, validation_error
-from plugins.catalog.seller import media, schemas, services
+from plugins.accounts.services import user_payload
+from plugins.catalog.seller import media, profile, schemas, services
 
 TAGS = ("seller products",)
 JSON_OR_FORM = "multipart/form-data"
 # A product request may carry a thumbnail, a full gallery and a video.
 PRODUCT_BODY_LIMIT = uploads.LIMITS["video"] + (1 + schemas.MAX_IMAGES) * uploads.LIMITS["image"] + 1024 * 1024
 PRODUCT_ERRORS = (403, 404, 413, 422)
+SHOP_TAGS = ("seller shop",)
+# A shop-update form may carry a logo and a banner, each at its limit.
+SHOP_BODY_LIMIT = uploads.LIMITS["logo"] + uploads.LIMITS["image"] + 1024 * 1024
+SHOP_ERRORS = (403, 413, 422)
 
 
 def _product_or_404(product_id: int):
@@ -154,8 +160,57 @@ class ProductImageDelete:
         ok(resp, {"product": services.detail(services.find(product.id))}, "Image deleted successfully.")
 
 
+# -- the shop's storefront profile -------------------------------------------------
+
+
+def _save_profile(req) -> dict:
+    """Apply the request's profile changes; the shop's profile as its seller sees it afterwards."""
+    body = req.context.body
+    try:
+        images = profile.images_from(body)
+    except profile.ImageRejected as exc:
+        if exc.status == 413:
+            raise APIError(413, exc.message, errors={exc.field: [exc.message]}) from None
+        raise validation_error({exc.field: [exc.message]}) from None
+    shop_id = req.context.shop.id
+    return profile.payload(profile.update(shop_id, body, images), shop_id)
+
+
+class SellerShop:
+    @op(scope="seller", permission="shop.profile.view", response=schemas.SellerShopData, tags=SHOP_TAGS,
+        summary="The shop's storefront profile and settings")
+    def on_get(self, req, resp):
+        ok(resp, {"shop": profile.payload(profile.current(), req.context.shop.id)})
+
+    @op(scope="seller", permission="shop.profile.update", body=schemas.ShopProfileIn, response=schemas.SellerShopData,
+        errors=SHOP_ERRORS, tags=SHOP_TAGS, summary="Change the shop's profile and settings (only the fields sent)")
+    def on_put(self, req, resp):
+        ok(resp, {"shop": _save_profile(req)}, "Shop updated successfully.")
+
+
+class ShopUpdate:
+    @op(scope="seller", permission="shop.profile.update", body=schemas.ShopUpdateIn, response=schemas.SellerShopUserData,
+        content_type=JSON_OR_FORM, max_body=SHOP_BODY_LIMIT, errors=SHOP_ERRORS, tags=SHOP_TAGS,
+        summary="Change the shop's name, logo, banner and texts (the original app's form; images count against storage)")
+    def on_post(self, req, resp):
+        shop = _save_profile(req)
+        ok(resp, {"user": user_payload(req.context.user), "shop": shop}, "Shop updated successfully.")
+
+
+class ShopSettingUpdate:
+    @op(scope="seller", permission="shop.profile.update", body=schemas.ShopSettingsIn, response=schemas.SellerShopUserData,
+        errors=SHOP_ERRORS, tags=SHOP_TAGS,
+        summary="Change the shop's order minimum, delivery days, order prefix, opening hours and days off")
+    def on_post(self, req, resp):
+        shop = _save_profile(req)
+        ok(resp, {"user": user_payload(req.context.user), "shop": shop}, "Shop settings updated successfully.")
+
+
 def routes() -> list[Route]:
     return [
+        Route("/api/seller/shop", SellerShop()),
+        Route("/api/seller/shop-update", ShopUpdate()),
+        Route("/api/seller/shop-setting-update", ShopSettingUpdate()),
         Route("/api/seller/products", Products()),
         Route("/api/seller/products/{product_id:int}", Product()),
         Route("/api/seller/products/{product_id:int}/status", ProductStatus()),

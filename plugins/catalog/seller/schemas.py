@@ -1,4 +1,4 @@
-"""Request and response schemas of seller product management.
+"""Request and response schemas of seller product management and of the shop's storefront profile.
 
 One input vocabulary serves both route sets: the original app's
 ``ProductRequest`` field names (``category``, ``sub_category[]``, ``color[]``,
@@ -12,11 +12,17 @@ import re
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from kernel.http import PageQuery
-from kernel.http.fields import File
+from kernel.http.fields import File, WholeNumber
+from kernel.http.openapi import MAX_ID
+from plugins.accounts.schemas import UserOut
+from plugins.catalog.seller.profile import WEEKDAYS
 
-PRICE_MAX = 100_000_000
+# Amounts are stored in minor units in 32-bit integer columns (PostgreSQL INTEGER): 10 million
+# times 100 still fits, 100 million overflowed into a server error.
+PRICE_MAX = 10_000_000
 MAX_IMAGES = 8
 INDEXED_KEY = re.compile(r"^(\w+)\[(\d+)\]\[(\w+)\]$")
+_WHOLE = WholeNumber()
 
 
 class Text(fields.String):
@@ -42,17 +48,21 @@ class Variant(fields.Field):
         else:
             choice_id, price = value, 0
         try:
-            choice_id = int(choice_id)
+            choice_id = _WHOLE.deserialize(choice_id)
             price = float(price)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ValidationError):
             raise ValidationError("Give an id, or an object with an id and a price.") from None
-        if isinstance(value, bool) or not 1 <= choice_id <= 2**31 - 1 or not 0 <= price <= PRICE_MAX:
+        if not 1 <= choice_id <= MAX_ID or not 0 <= price <= PRICE_MAX:
             raise ValidationError("Give a valid id and a price from 0.")
         return {"id": choice_id, "price": price}
 
 
+def _id(**kwargs):
+    return WholeNumber(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
 def _ids(**kwargs):
-    return fields.List(fields.Integer(strict=False, validate=validate.Range(min=1, max=2**31 - 1)), **kwargs)
+    return fields.List(_id(), **kwargs)
 
 
 def _amount(**kwargs):
@@ -73,17 +83,17 @@ class SellerProductIn(Schema):
     code = Text(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,25}$", error="Use 1-25 letters, digits, - or _."))
     short_description = Text(allow_none=True, validate=validate.Length(max=500))
     description = fields.String(allow_none=True, validate=validate.Length(max=65_000))
-    category = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    category = _id(required=True)
     sub_category = _ids(allow_none=True, validate=validate.Length(max=50))
-    brand = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
-    unit = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    brand = _id(allow_none=True)
+    unit = _id(allow_none=True)
     color = fields.List(Variant(), allow_none=True, validate=validate.Length(max=50))
     size = fields.List(Variant(), allow_none=True, validate=validate.Length(max=50))
     buy_price = _amount(allow_none=True)
     price = _amount(required=True)
     discount_price = _amount(allow_none=True)
-    quantity = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=10_000_000))
-    min_order_quantity = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=10_000))
+    quantity = WholeNumber(allow_none=True, validate=validate.Range(min=0, max=10_000_000))
+    min_order_quantity = WholeNumber(allow_none=True, validate=validate.Range(min=1, max=10_000))
     meta_title = Text(allow_none=True, validate=validate.Length(max=200))
     meta_description = Text(allow_none=True, validate=validate.Length(max=500))
     is_active = fields.Boolean(allow_none=True)
@@ -127,15 +137,15 @@ class SellerThumbnailDeleteIn(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    product_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    thumbnail_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    product_id = _id(required=True)
+    thumbnail_id = _id(required=True)
 
 
 class SellerProductListQuery(PageQuery):
     search = fields.String(validate=validate.Length(max=120))
-    category = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-    brand = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-    color = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    category = _id()
+    brand = _id()
+    color = _id()
     status = fields.String(validate=validate.OneOf(("active", "inactive")))
 
 
@@ -224,3 +234,114 @@ class SellerCreateData(Schema):
     colors = fields.List(fields.Nested(SellerColorChoiceOut), required=True)
     brands = fields.List(fields.Nested(SellerNamedOut), required=True)
     units = fields.List(fields.Nested(SellerNamedOut), required=True)
+
+
+# -- the shop's storefront profile and settings ---------------------------------
+
+CLOCK_TIME = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use the 24-hour HH:MM format.")
+ONE_LINE = validate.Regexp(r"^[^\r\n]*$", error="Must be one line.")
+
+
+class Weekday(fields.String):
+    """An English day name in any case (``friday``), loaded capitalised (``Friday``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"enum": list(WEEKDAYS)}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs).strip().capitalize()
+        if day not in WEEKDAYS:
+            raise ValidationError("Use a day name from Monday to Sunday.")
+        return day
+
+
+class OrderPrefix(Text):
+    """Two letters or digits, upper-cased as order codes show them."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Regexp(r"^[A-Za-z0-9]{2}$", error="Use exactly 2 letters or digits."), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).upper()
+
+
+class _Changes(Schema):
+    """Only the fields sent change; a request that changes nothing is refused."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @validates_schema
+    def changes_something(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Send at least one field to change.")
+
+
+class ShopProfileFields(_Changes):
+    name = Text(validate=[validate.Length(min=1, max=120), ONE_LINE])
+    address = Text(validate=[validate.Length(max=255), ONE_LINE])
+    short_description = Text(validate=validate.Length(max=255))
+    description = fields.String(validate=validate.Length(max=65_000))
+
+
+class ShopUpdateIn(ShopProfileFields):
+    """The original ``shop-update`` form: the storefront texts, a logo (at most 2 MB) and a banner (5 MB)."""
+
+    logo = File()
+    banner = File()
+
+
+class ShopSettingsIn(_Changes):
+    """The original ``shop-setting-update``: order minimum, delivery days, order prefix, hours, days off."""
+
+    min_order_amount = _amount()
+    estimated_delivery_time = WholeNumber(validate=validate.Range(min=1, max=120),
+                                          metadata={"description": "Days until delivery"})
+    prefix = OrderPrefix()
+    opening_time = fields.String(validate=CLOCK_TIME)
+    closing_time = fields.String(validate=CLOCK_TIME)
+    off_day = fields.List(Weekday(), validate=validate.Length(max=7))
+
+    @pre_load
+    def off_days_as_list(self, data, **kwargs):
+        """Accept ``off_day[]`` keys of a URL-encoded form and a lone day as a one-day list."""
+        data = dict(data)
+        if "off_day[]" in data:
+            data["off_day"] = data.pop("off_day[]")
+        if "off_day" in data and not isinstance(data["off_day"], list):
+            data["off_day"] = [data["off_day"]]
+        return data
+
+
+class ShopProfileIn(ShopProfileFields, ShopSettingsIn):
+    """The canonical change of the shop's profile (JSON): any of the texts and settings."""
+
+
+class SellerShopOut(Schema):
+    """The shop's storefront profile and settings as its seller edits them."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    logo = fields.String(required=True)
+    banner = fields.String(required=True)
+    short_description = fields.String(required=True)
+    description = fields.String(required=True)
+    address = fields.String(required=True)
+    prefix = fields.String(required=True)
+    min_order_amount = fields.Float(required=True)
+    estimated_delivery_time = fields.String(required=True, metadata={"description": "As customers read it, e.g. 3 days"})
+    opening_time = fields.String(required=True)
+    closing_time = fields.String(required=True)
+    off_day = fields.List(fields.String(), required=True)
+    shop_status = fields.String(required=True, validate=validate.OneOf(("Online", "Offline")))
+    is_published = fields.Boolean(required=True)
+
+
+class SellerShopData(Schema):
+    shop = fields.Nested(SellerShopOut, required=True)
+
+
+class SellerShopUserData(SellerShopData):
+    """The original routes answer with the seller's account (``user``), as its login does."""
+
+    user = fields.Nested(UserOut, required=True)
