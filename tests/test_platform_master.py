@@ -3,7 +3,7 @@
 from contract import assert_dart_types, violations
 from kernel.hookspecs import hookimpl
 from plugins.platform.colors import STEPS
-from plugins.platform.master import merge
+from plugins.platform.master import base_fragment, merge
 
 # FLUTTER_CONTRACT.md section 10: what MasterModel.fromJson reads (all-or-nothing).
 MASTER_CONTRACT = {
@@ -88,7 +88,9 @@ def test_master_defaults_follow_the_original(api):
     assert (data["phone_min_length"], data["phone_max_length"]) == (9, 16)
     assert data["register_otp_type"] == "email" and data["forgot_otp_type"] == "email"
     assert data["app_name"] == "QuteCat" and data["multi_vendor"] is True
-    assert data["payment_gateways"] == [] and data["cash_on_delivery"] is False and data["online_payment"] is False
+    # (payment options are the gateway plugins' to set, tests/test_payments_master.py; the platform offers none)
+    base = base_fragment(None, None)
+    assert base["payment_gateways"] == [] and base["cash_on_delivery"] is False and base["online_payment"] is False
     assert {c["name"] for c in data["currencies"]} >= {"US Dollar", "Euro", "Pound Sterling", "Indian Rupee", "Taka"}
     assert [c["is_default"] for c in data["currencies"]].count(True) == 1
 
@@ -124,6 +126,8 @@ def test_master_on_free_shop_host_shows_platform_scheme(api, make_shop):
     assert_dart_types(response.json, MASTER_CONTRACT)
     marketplace = api.get("/api/master").json["data"]["theme_colors"]
     assert response.json["data"]["theme_colors"] == marketplace
+    # and a shop's own storefront sells one shop's goods, so the app hides its shops section
+    assert response.json["data"]["multi_vendor"] is False
 
 
 def test_master_on_growth_shop_host_shows_the_shop_theme(api, make_shop):

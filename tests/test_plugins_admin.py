@@ -43,7 +43,7 @@ def test_admin_plugins_is_root_or_superadmin_only(api, seller_token, customer_to
 def test_admin_plugins_lists_skipped_plugins_with_their_reason(platform):
     # given a platform with a plugin whose dependency is missing
     orphan = Manifest(name="orphan", module="plugins_fixture.orphan", version="0.1.0",
-                      depends=("payments",), features=("orphan.feature",), source="test")
+                      depends=("loyalty_points",), features=("orphan.feature",), source="test")
     with booted(plugins.discover() + [orphan], seed_phases=()) as started:
         api = Api(started.app)
         # when root lists the plugins
@@ -51,5 +51,5 @@ def test_admin_plugins_lists_skipped_plugins_with_their_reason(platform):
     # then the skipped plugin is there with its reason and no hooks
     assert response.status == 200
     row = next(row for row in response.json["data"]["plugins"] if row["name"] == "orphan")
-    assert row["state"] == "skipped" and row["reason"] == "missing dependency: payments"
+    assert row["state"] == "skipped" and row["reason"] == "missing dependency: loyalty_points"
     assert row["hooks"] == [] and row["version"] == "0.1.0" and row["features"] == ["orphan.feature"]

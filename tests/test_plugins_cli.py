@@ -46,5 +46,5 @@ def test_cli_plugins_lists_every_plugin(tmp_path):
     [hooks] = [line for line in listing["tenants 1.0.0 [core]"] if line.startswith("hooks: ")]
     assert {"register_permissions", "register_routes"} <= set(hooks.removeprefix("hooks: ").split(", "))
     assert listing["orphan 0.1.0 [skipped]"] == [
-        "features: orphan.feature", "depends: payments", "skipped: missing dependency: payments",
+        "features: orphan.feature", "depends: loyalty_points", "skipped: missing dependency: loyalty_points",
     ]

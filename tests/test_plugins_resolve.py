@@ -30,14 +30,14 @@ def test_resolve_orders_by_depth_then_name():
 
 def test_missing_dependency_skips_the_plugin_and_its_dependents():
     # given a plugin needing an absent one, and plugins stacked on it
-    manifests = [manifest("base"), manifest("shop", "base", "payments"), manifest("riders", "shop"),
+    manifests = [manifest("base"), manifest("shop", "base", "loyalty_points"), manifest("riders", "shop"),
                  manifest("tracking", "riders")]
     # when resolved
     resolution = resolve(manifests)
     # then only the healthy plugin loads and every skip names its cause
     assert names(resolution) == [("base", 0)]
-    assert resolution.skipped["shop"] == "missing dependency: payments"
-    assert resolution.skipped["riders"] == "dependency skipped: shop (missing dependency: payments)"
+    assert resolution.skipped["shop"] == "missing dependency: loyalty_points"
+    assert resolution.skipped["riders"] == "dependency skipped: shop (missing dependency: loyalty_points)"
     assert resolution.skipped["tracking"].startswith("dependency skipped: riders (")
 
 
@@ -76,7 +76,7 @@ def test_plugin_host_skips_failed_imports_and_their_dependents(platform):
 def test_process_starts_with_skipped_plugins_and_reports_them(platform):
     # given a platform booted with a missing dependency, a cycle and a failing import among its plugins
     extra = [
-        manifest("needs_payments", "payments"),
+        manifest("needs_loyalty", "loyalty_points"),
         manifest("ping", "pong"), manifest("pong", "ping"),
         manifest("broken", "tenants", module="plugins_fixture.broken"),
         PROBE,
@@ -90,8 +90,8 @@ def test_process_starts_with_skipped_plugins_and_reports_them(platform):
     # then it answers, the healthy test plugin works, and every skipped plugin says why
     assert health.status == 200
     assert probe.status == 200
-    assert listing["needs_payments"]["state"] == "skipped"
-    assert listing["needs_payments"]["reason"] == "missing dependency: payments"
+    assert listing["needs_loyalty"]["state"] == "skipped"
+    assert listing["needs_loyalty"]["reason"] == "missing dependency: loyalty_points"
     assert listing["ping"]["reason"] == listing["pong"]["reason"] == "dependency cycle: ping -> pong -> ping"
     assert listing["broken"]["reason"].startswith("import failed")
     assert listing["probe"]["state"] == "core"

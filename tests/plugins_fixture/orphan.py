@@ -2,7 +2,7 @@
 
 MANIFEST = {
     "version": "0.1.0",
-    "summary": "Needs the payments plugin, which is not installed.",
-    "depends": ["payments"],
+    "summary": "Needs the loyalty_points plugin, which is not installed.",
+    "depends": ["loyalty_points"],
     "features": ["orphan.feature"],
 }

@@ -1,0 +1,1 @@
+"""The customer's delivery addresses and both route sets."""

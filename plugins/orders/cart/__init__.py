@@ -1,0 +1,1 @@
+"""The customer's cart across shops: lines, prices, the checkout summary and both route sets."""

@@ -1,0 +1,1 @@
+"""Placing orders from the cart: one order per shop under one payment, idempotently."""

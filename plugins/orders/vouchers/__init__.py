@@ -1,0 +1,1 @@
+"""Coupons (the app's vouchers): platform-wide and shop-specific codes, collected and used by customers."""

@@ -1,0 +1,79 @@
+"""Concurrent checkouts: stock is never oversold and one cart never becomes two orders
+(threads; on PostgreSQL each thread takes its own connection from the real pool)."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import catalog_fixtures as cf
+from kernel import context, db
+from orders_fixtures import add, buyer_with_address, place
+from plugins.catalog import stock
+from plugins.catalog.models import FlashSaleProduct, Product
+from plugins.orders.orders.models import Order
+
+
+def _quantity(product) -> int:
+    with context.use(tenant=product.tenant_id):
+        return Product.get_by_id(product.id).quantity
+
+
+def test_concurrent_checkouts_never_oversell(api, root_token):
+    # given a product with 3 units and 6 customers with one unit each in their cart
+    shop_id = cf.shop(api, root_token, "starter")[0]
+    product = cf.product(shop_id, category=cf.category(), quantity=3)
+    buyers = [buyer_with_address() for _ in range(6)]
+    for _, token, _ in buyers:
+        add(api, token, product.id)
+    # when they all place at once
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(pool.map(lambda b: place(api, b[1], b[2], [shop_id]).status, buyers))
+    # then exactly three orders were placed, the others refused, and the stock is zero, not negative
+    assert statuses == [200] * 3 + [422] * 3
+    assert _quantity(product) == 0
+    with context.use(tenant=shop_id):
+        assert Order.select().count() == 3
+
+
+def test_the_same_cart_placed_twice_at_once_becomes_one_order(api, root_token):
+    # given one customer's cart
+    shop_id = cf.shop(api, root_token, "starter")[0]
+    product = cf.product(shop_id, category=cf.category(), quantity=10)
+    user, token, address_id = buyer_with_address()
+    add(api, token, product.id, quantity=2)
+    # when the app sends the placement four times at once (no idempotency key)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(lambda _: place(api, token, address_id, [shop_id]).status, range(4)))
+    # then one order was placed, the rest found the cart empty
+    assert statuses == [200] + [422] * 3
+    assert _quantity(product) == 8
+    with context.use(user=user.id):
+        assert Order.across_tenants().where(Order.user == user.id).count() == 1
+
+
+def test_stock_take_is_all_or_nothing_and_flash_slots_never_oversell(api, root_token):
+    # given two products, the second in a flash sale with 1 unit left
+    shop_id = cf.shop(api, root_token, "starter")[0]
+    first = cf.product(shop_id, category=cf.category(), quantity=5)
+    second = cf.product(shop_id, category=cf.category(), quantity=5)
+    sale = cf.flash_sale([(second, 100, 1)])
+    lines = [stock.StockLine(shop_id, first.id, 2), stock.StockLine(shop_id, second.id, 2, sale.id)]
+    # when both are taken, then the flash slot refuses and nothing is taken
+    try:
+        with db.transaction():
+            stock.take(lines)
+        raise AssertionError("the flash slot should have refused")
+    except stock.OutOfStock as exc:
+        assert exc.product_id == second.id and exc.flash_sale
+    assert _quantity(first) == 5 and _quantity(second) == 5
+    # and concurrent takes of the one flash unit give it once
+    def take_one(_):
+        try:
+            with db.transaction():
+                stock.take([stock.StockLine(shop_id, second.id, 1, sale.id)])
+            return True
+        except stock.OutOfStock:
+            return False
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert sorted(pool.map(take_one, range(4))) == [False] * 3 + [True]
+    with context.use(tenant=shop_id):
+        assert FlashSaleProduct.get(FlashSaleProduct.flash_sale == sale.id).sold == 1
+    assert _quantity(second) == 4
