@@ -48,12 +48,16 @@ warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
 
 class UploadRejected(Exception):
-    """An upload that cannot be accepted; ``status`` is 413 (too large) or 422 (not what it claims)."""
+    """An upload that cannot be accepted; ``status`` is 413 (too large) or 422 (not what it claims).
 
-    def __init__(self, status: int, message: str):
+    ``field`` names the request field it came in, when known, so the answer can point at it.
+    """
+
+    def __init__(self, status: int, message: str, field: str | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,16 @@ def check(data: bytes, kind: str) -> CheckedUpload:
         except UploadRejected:
             found = None
     return found or _refuse("The file must be a PDF, a ZIP archive, an image or a video.")
+
+
+def check_field(field: str, upload, kind: str) -> CheckedUpload | None:
+    """``check`` for one optional form field: None when absent, refusals naming the field."""
+    if upload is None:
+        return None
+    try:
+        return check(upload.data, kind)
+    except UploadRejected as exc:
+        raise UploadRejected(exc.status, exc.message, field) from None
 
 
 def _refuse(message: str):

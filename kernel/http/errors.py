@@ -41,6 +41,14 @@ def validation_error(errors: dict, message: str | None = None) -> APIError:
     return APIError(422, message or first, errors=errors)
 
 
+def upload_error(exc, field: str = "file") -> APIError:
+    """A refused upload (``kernel.uploads.UploadRejected``) as 413 or 422, pointing at its field."""
+    field = exc.field or field
+    if exc.status == 413:
+        return APIError(413, exc.message, errors={field: [exc.message]})
+    return validation_error({field: [exc.message]})
+
+
 def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(errors, list):

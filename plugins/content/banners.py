@@ -36,15 +36,6 @@ def storefront_banners(tenant) -> list[dict]:
 # -- management: the platform's banners by administrators, a shop's by its sellers ----------------
 
 
-class BannerImageRejected(Exception):
-    """The uploaded banner image is too large (413) or not an image (422)."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def managed_payload(banner) -> dict:
     """A banner as its manager sees it: the app's keys plus order and visibility."""
     return {**banner_payload(banner), "sort_order": banner.sort_order, "is_active": banner.is_active}
@@ -55,10 +46,8 @@ def _prefix(tenant_id: int | None) -> str:
 
 
 def _checked(upload) -> uploads.CheckedUpload:
-    try:
-        return uploads.check(upload.data, "image")
-    except uploads.UploadRejected as exc:
-        raise BannerImageRejected(exc.status, exc.message) from None
+    """The banner image recognised by its content (``UploadRejected`` when too large or not an image)."""
+    return uploads.check(upload.data, "image")
 
 
 def managed_banners(model) -> list[dict]:

@@ -5,7 +5,8 @@ seller app's ``banners/store``, ``banners/update`` and ``DELETE banners/{id}`` (
 section 12.1), over the same service functions.
 """
 
-from kernel.http import APIError, Route, ok, op, paginate, validation_error
+from kernel import uploads
+from kernel.http import APIError, Route, ok, op, paginate, upload_error
 from plugins.accounts.services import user_payload
 from plugins.content import banners, blogs, schemas
 from plugins.content.blog_admin.resources import routes as blog_admin_routes
@@ -49,12 +50,6 @@ class BlogDetails:
 # -- management ------------------------------------------------------------------------------
 
 
-def _rejected(exc: banners.BannerImageRejected, field_name: str = "thumbnail") -> APIError:
-    if exc.status == 413:
-        return APIError(413, exc.message, errors={field_name: [exc.message]})
-    return validation_error({field_name: [exc.message]})
-
-
 def _managed_or_404(model, banner_id: int):
     banner = banners.find_managed(model, banner_id)
     if banner is None:
@@ -65,8 +60,8 @@ def _managed_or_404(model, banner_id: int):
 def _create(req, resp, model, tenant_id):
     try:
         banner = banners.create_banner(model, req.context.body, tenant_id)
-    except banners.BannerImageRejected as exc:
-        raise _rejected(exc) from None
+    except uploads.UploadRejected as exc:
+        raise upload_error(exc, "thumbnail") from None
     ok(resp, {"banner": banners.managed_payload(banner)}, "Banner created.")
 
 
@@ -74,8 +69,8 @@ def _update(req, resp, model, banner_id, tenant_id):
     banner = _managed_or_404(model, banner_id)
     try:
         banners.update_banner(banner, req.context.body, tenant_id)
-    except banners.BannerImageRejected as exc:
-        raise _rejected(exc) from None
+    except uploads.UploadRejected as exc:
+        raise upload_error(exc, "thumbnail") from None
     ok(resp, {"banner": banners.managed_payload(banner)}, "Banner updated.")
 
 
@@ -118,8 +113,8 @@ class SellerBannerStore:
     def on_post(self, req, resp):
         try:
             banner = banners.create_banner(ShopBanner, req.context.body, req.context.shop.id)
-        except banners.BannerImageRejected as exc:
-            raise _rejected(exc, "banner") from None
+        except uploads.UploadRejected as exc:
+            raise upload_error(exc, "banner") from None
         data = {"user": user_payload(req.context.user), "banner": banners.managed_payload(banner)}
         ok(resp, data, "Banner created.")
 
@@ -133,8 +128,8 @@ class SellerBannerUpdate:
         banner = _managed_or_404(ShopBanner, changes.pop("id"))
         try:
             banners.update_banner(banner, changes, req.context.shop.id)
-        except banners.BannerImageRejected as exc:
-            raise _rejected(exc, "banner") from None
+        except uploads.UploadRejected as exc:
+            raise upload_error(exc, "banner") from None
         data = {"user": user_payload(req.context.user), "banner": banners.managed_payload(banner)}
         ok(resp, data, "Banner updated.")
 

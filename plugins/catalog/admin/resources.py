@@ -8,7 +8,7 @@ management uses it too); every responder still carries its own ``op`` contract a
 """
 
 from kernel import uploads
-from kernel.http import APIError, Route, ok, op, paginate, validation_error
+from kernel.http import APIError, Route, ok, op, paginate, upload_error, validation_error
 from plugins.catalog.admin import schemas, services
 
 TAGS = ("admin catalog",)
@@ -23,10 +23,8 @@ def _call(title: str, call, *args):
         return call(*args)
     except services.Gone:
         raise APIError(404, f"{title} not found.") from None
-    except services.ImageRejected as exc:
-        if exc.status == 413:
-            raise APIError(413, exc.message, errors={exc.field: [exc.message]}) from None
-        raise validation_error({exc.field: [exc.message]}) from None
+    except uploads.UploadRejected as exc:
+        raise upload_error(exc) from None
     except services.Invalid as exc:
         raise validation_error(exc.errors) from None
     except services.InUse as exc:

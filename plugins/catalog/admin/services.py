@@ -42,16 +42,6 @@ class Gone(LookupError):
     """The row was deleted by another request while this one was changing it (404)."""
 
 
-class ImageRejected(Exception):
-    """An uploaded image that is too large (413) or not an image (422), for the named field."""
-
-    def __init__(self, field_name: str, rejection: uploads.UploadRejected):
-        super().__init__(rejection.message)
-        self.field = field_name
-        self.status = rejection.status
-        self.message = rejection.message
-
-
 def _slug(name: str) -> str:
     slug = slugify(name)[:SLUG_LENGTH]
     if not slug:
@@ -155,12 +145,7 @@ class AdminTable:
             raise InUse(self.in_use_message) from None
 
     def _checked(self, upload) -> uploads.CheckedUpload | None:
-        if upload is None:
-            return None
-        try:
-            return uploads.check(upload.data, self.upload_kind)
-        except uploads.UploadRejected as exc:
-            raise ImageRejected(self.image, exc) from None
+        return uploads.check_field(self.image, upload, self.upload_kind)
 
     def _save(self, row, fields: dict):
         """Write a new or changed row and its image in one transaction.

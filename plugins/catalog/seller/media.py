@@ -8,16 +8,6 @@ from plugins.catalog.models import Product, ProductImage
 PREFIX = "products"
 
 
-class FileRejected(Exception):
-    """An uploaded file that is too large (413) or not what the field needs (422)."""
-
-    def __init__(self, field_name: str, rejection: uploads.UploadRejected):
-        super().__init__(rejection.message)
-        self.field = field_name
-        self.status = rejection.status
-        self.message = rejection.message
-
-
 @dataclass(frozen=True)
 class ProductFiles:
     """The checked uploads of one product request."""
@@ -27,21 +17,12 @@ class ProductFiles:
     video: uploads.CheckedUpload | None = None
 
 
-def _check(field_name: str, upload, kind: str) -> uploads.CheckedUpload | None:
-    if upload is None:
-        return None
-    try:
-        return uploads.check(upload.data, kind)
-    except uploads.UploadRejected as exc:
-        raise FileRejected(field_name, exc) from None
-
-
 def files_from(body: dict) -> ProductFiles:
-    """Check the request's files by their content (``FileRejected`` for the first bad one)."""
+    """Check the request's files by their content (``UploadRejected`` for the first bad one)."""
     return ProductFiles(
-        thumbnail=_check("thumbnail", body.get("thumbnail"), "image"),
-        images=tuple(_check("additionThumbnail", f, "image") for f in body.get("additionThumbnail") or ()),
-        video=_check("video", body.get("video"), "video"),
+        thumbnail=uploads.check_field("thumbnail", body.get("thumbnail"), "image"),
+        images=tuple(uploads.check_field("additionThumbnail", f, "image") for f in body.get("additionThumbnail") or ()),
+        video=uploads.check_field("video", body.get("video"), "video"),
     )
 
 

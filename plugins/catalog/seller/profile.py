@@ -29,16 +29,6 @@ TEXT_FIELDS = ("short_description", "description", "address", "prefix", "opening
 IMAGE_KINDS = {"logo": "logo", "banner": "image"}
 
 
-class ImageRejected(Exception):
-    """An uploaded logo or banner that is too large (413) or not an image (422)."""
-
-    def __init__(self, field_name: str, rejection: uploads.UploadRejected):
-        super().__init__(rejection.message)
-        self.field = field_name
-        self.status = rejection.status
-        self.message = rejection.message
-
-
 @dataclass(frozen=True)
 class ProfileImages:
     """The checked uploads of one profile request."""
@@ -48,17 +38,9 @@ class ProfileImages:
 
 
 def images_from(fields: dict) -> ProfileImages:
-    """Check the request's logo and banner by their content (``ImageRejected`` for the first bad one)."""
-    checked = {}
-    for name, kind in IMAGE_KINDS.items():
-        upload = fields.get(name)
-        if upload is None:
-            continue
-        try:
-            checked[name] = uploads.check(upload.data, kind)
-        except uploads.UploadRejected as exc:
-            raise ImageRejected(name, exc) from None
-    return ProfileImages(**checked)
+    """Check the request's logo and banner by their content (``UploadRejected`` for the first bad one)."""
+    return ProfileImages(**{name: uploads.check_field(name, fields.get(name), kind)
+                            for name, kind in IMAGE_KINDS.items()})
 
 
 def delivery_time_text(days: int) -> str:

@@ -3,7 +3,7 @@
 ``shop-setting-update`` routes (FLUTTER_CONTRACT.md section 12.1), each pair over one implementation."""
 
 from kernel import uploads
-from kernel.http import APIError, Route, ok, op, paginate, validation_error
+from kernel.http import APIError, Route, ok, op, paginate, upload_error, validation_error
 from plugins.accounts.services import user_payload
 from plugins.catalog.seller import media, profile, schemas, services
 
@@ -28,10 +28,8 @@ def _product_or_404(product_id: int):
 def _files(body: dict) -> media.ProductFiles:
     try:
         return media.files_from(body)
-    except media.FileRejected as exc:
-        if exc.status == 413:
-            raise APIError(413, exc.message, errors={exc.field: [exc.message]}) from None
-        raise validation_error({exc.field: [exc.message]}) from None
+    except uploads.UploadRejected as exc:
+        raise upload_error(exc) from None
 
 
 def _create(req) -> dict:
@@ -168,10 +166,8 @@ def _save_profile(req) -> dict:
     body = req.context.body
     try:
         images = profile.images_from(body)
-    except profile.ImageRejected as exc:
-        if exc.status == 413:
-            raise APIError(413, exc.message, errors={exc.field: [exc.message]}) from None
-        raise validation_error({exc.field: [exc.message]}) from None
+    except uploads.UploadRejected as exc:
+        raise upload_error(exc) from None
     shop_id = req.context.shop.id
     return profile.payload(profile.update(shop_id, body, images), shop_id)
 

@@ -10,6 +10,7 @@ from kernel.http import PageQuery
 from kernel.http.fields import WholeNumber
 from kernel.http.openapi import MAX_ID
 from plugins.accounts.schemas import Input
+from plugins.orders.addresses.schemas import AddressOut
 from plugins.orders.cart.schemas import MAX_SHOPS, TaxOut
 from plugins.payments.services import PERIODS
 
@@ -87,21 +88,6 @@ class PaymentUrlData(Schema):
     order_payment_url = fields.String(required=True, allow_none=True)
 
 
-class OrderAddressOut(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    phone = fields.String(required=True)
-    area = fields.String(required=True)
-    flat_no = fields.String(required=True)
-    post_code = fields.String(required=True)
-    address_line = fields.String(required=True)
-    address_line2 = fields.String(required=True)
-    address_type = fields.String(required=True)
-    latitude = fields.String(required=True, allow_none=True)
-    longitude = fields.String(required=True, allow_none=True)
-    is_default = fields.Boolean(required=True)
-
-
 class OrderCardOut(Schema):
     id = fields.Integer(required=True)
     order_code = fields.String(required=True)
@@ -112,7 +98,7 @@ class OrderCardOut(Schema):
     payment_status = fields.String(required=True)
     payment_method = fields.String(required=True)
     created_at = fields.String(required=True)
-    address = fields.Nested(OrderAddressOut, required=True)
+    address = fields.Nested(AddressOut, required=True)
 
 
 class OrderListData(Schema):
@@ -176,7 +162,7 @@ class OrderDetailsOut(Schema):
     products = fields.List(fields.Nested(OrderLineOut), required=True)
     invoice_url = fields.String(required=True, allow_none=True)
     payment_receipt_url = fields.String(required=True, allow_none=True)
-    address = fields.Nested(OrderAddressOut, required=True)
+    address = fields.Nested(AddressOut, required=True)
     note = fields.String(required=True)
     all_vat_taxes = fields.List(fields.Nested(TaxOut), required=True)
     is_returnable = fields.Boolean(required=True)
