@@ -31,6 +31,8 @@ class TenantInfo:
     granted: frozenset
     live: frozenset
     owner_id: int | None
+    #: The cached hook view of ``live``: every request of the storefront dispatches through it.
+    hooks: object = field(default=None, compare=False, repr=False)
     #: ``status == "active"``, computed once per snapshot: every request asks it.
     active: bool = field(init=False)
 
@@ -82,7 +84,7 @@ def _load(tenant_id: int) -> TenantInfo | None:
         id=row.id, slug=row.slug, name=row.name, status=row.status,
         plan=row.plan.slug, plan_name=row.plan.name, plan_features=plan_features,
         features=features, switched_off=switched_off, granted=granted, live=live,
-        owner_id=row.owner_id,
+        owner_id=row.owner_id, hooks=_host.view(live) if _host else None,
     )
 
 

@@ -77,7 +77,6 @@ def compile_responder(plugin_host, responder, spec: OpSpec, *, method: str, path
     query_schema = spec.query
     gated = feature is not None or plugin is not None
     full_view = plugin_host.full_view
-    view = plugin_host.view
     resolve_host = tenancy.resolve_host
     bind = context.bind
     leave = context.leave
@@ -97,7 +96,7 @@ def compile_responder(plugin_host, responder, spec: OpSpec, *, method: str, path
                 ctx.hooks = full_view
             elif tenant.active:
                 ctx.tenant = ctx.shop = tenant
-                ctx.hooks = view(tenant.live)
+                ctx.hooks = tenant.hooks
             else:
                 raise APIError(404, "This shop is not available.")
         if limit is not None and (req.content_length or 0) > limit:
@@ -109,7 +108,7 @@ def compile_responder(plugin_host, responder, spec: OpSpec, *, method: str, path
             if owned is None:
                 raise APIError(403, "This account does not manage a shop.")
             ctx.shop = owned
-            ctx.hooks = view(owned.live)
+            ctx.hooks = owned.hooks
         shop = ctx.shop
         if gated and shop is not None:
             if feature is not None and feature not in shop.features:

@@ -89,7 +89,7 @@ def _load_gateway_rows(_key) -> dict[str, PaymentGateway]:
 
 def _hooks(tenant):
     host = tenancy.plugin_host()
-    return host.full_view if tenant is None else host.view(tenant.live)
+    return host.full_view if tenant is None else tenant.hooks
 
 
 def storefront_gateways(tenant) -> list[OfferedGateway]:

@@ -36,7 +36,7 @@ def _hooks(tenant, request):
     if request is not None:
         return request.context.hooks
     host = tenancy.plugin_host()
-    return host.full_view if tenant is None else host.view(tenant.live)
+    return host.full_view if tenant is None else tenant.hooks
 
 
 def base_fragment(tenant, request) -> dict:

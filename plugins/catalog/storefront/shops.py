@@ -123,7 +123,7 @@ def shown_profile(shop_id: int, shop_ids) -> ShopProfile:
 def banners_of(shop_id: int) -> list[dict]:
     """The shop's banners from the plugins live for that shop (``shop_banners``), in load order."""
     tenant = tenancy.get(shop_id)
-    hooks = tenancy.plugin_host().view(tenant.live)
+    hooks = tenant.hooks
     answers = hooks.shop_banners(shop_id=shop_id)
     return [banner for answer in reversed(answers) for banner in answer or ()]
 

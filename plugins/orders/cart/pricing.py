@@ -138,7 +138,7 @@ def totals(cart: ShopCart, coupon_code: str | None, checkout: tuple[ShopCart, ..
     ``checkout`` is every shop's part of the same checkout (this one alone
     when not given), so an adjustment that spans shops can share itself out.
     """
-    hooks = tenancy.plugin_host().view(tenancy.get(cart.shop_id).live)
+    hooks = tenancy.get(cart.shop_id).hooks
     answers = hooks.cart_adjustments(cart=cart, coupon_code=coupon_code, checkout=checkout or (cart,))
     contributed = [adjustment for answer in reversed(answers) for adjustment in answer or ()]
     ordered = sorted((*cart.vat, *contributed), key=lambda a: KINDS.index(a.kind))

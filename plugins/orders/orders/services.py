@@ -53,7 +53,7 @@ def canonical_status(value: str) -> str | None:
 
 def shop_hooks(shop_id: int):
     """The hook view of the order's shop, so only plugins live for it hear about its orders."""
-    return tenancy.plugin_host().view(tenancy.get(shop_id).live)
+    return tenancy.get(shop_id).hooks
 
 
 # -- reading -------------------------------------------------------------------------
