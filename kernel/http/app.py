@@ -6,6 +6,7 @@ import falcon
 
 from kernel.http import errors, openapi
 from kernel.http.pipeline import QuteCatRequest, compile_responder
+from kernel.http.router import Router
 from kernel.http.routes import OpSpec, Route, op
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -43,7 +44,7 @@ def _bounded_ids(path: str) -> str:
 
 def create_app(plugin_host, routes: list[Route], title: str = "QuteCat", version: str = "1.0.0") -> falcon.App:
     """Build the WSGI app: each responder compiled with its contract, and error envelopes."""
-    app = falcon.App(request_type=QuteCatRequest, cors_enable=False)
+    app = falcon.App(request_type=QuteCatRequest, router=Router(), cors_enable=False)
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False
     app.resp_options.default_media_type = falcon.MEDIA_JSON
