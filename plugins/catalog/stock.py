@@ -9,7 +9,9 @@ applied in product-id order, so transactions that touch the same products
 lock them in the same order and cannot deadlock (Saleor's rule).
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass
+from itertools import groupby
 
 from kernel import context, db
 from plugins.catalog.models import FlashSaleProduct, Product
@@ -42,29 +44,38 @@ def take(lines) -> None:
     """Take every line's units, or none of them (raises ``OutOfStock`` on the first that cannot be met).
 
     Runs in a savepoint of the caller's transaction, so a refusal leaves
-    nothing taken even when the caller goes on.
+    nothing taken even when the caller goes on. A single plain line is one
+    UPDATE that either takes or changes nothing, so it needs no savepoint;
+    consecutive lines of one shop share one switch to that shop. (Both save
+    round trips while the checkout holds the product's row lock.)
     """
-    with db.transaction():
-        for line in _ordered(lines):
-            with context.use(tenant=line.shop_id):
-                taken = (
-                    Product.update(quantity=Product.quantity - line.quantity,
-                                   sold_count=Product.sold_count + line.quantity)
-                    .where(Product.id == line.product_id, Product.quantity >= line.quantity)
-                    .execute()
-                )
-                if not taken:
-                    raise OutOfStock(line.product_id)
-                if line.flash_sale_id is not None:
-                    sold = (
-                        FlashSaleProduct.update(sold=FlashSaleProduct.sold + line.quantity)
-                        .where(FlashSaleProduct.flash_sale == line.flash_sale_id,
-                               FlashSaleProduct.product == line.product_id,
-                               FlashSaleProduct.sold + line.quantity <= FlashSaleProduct.quantity)
-                        .execute()
-                    )
-                    if not sold:
-                        raise OutOfStock(line.product_id, flash_sale=True)
+    ordered = _ordered(lines)
+    writes = sum(2 if line.flash_sale_id is not None else 1 for line in ordered)
+    with db.transaction() if writes > 1 else nullcontext():
+        for shop_id, shop_lines in groupby(ordered, key=lambda line: line.shop_id):
+            with context.use(tenant=shop_id):
+                for line in shop_lines:
+                    _take_line(line)
+
+
+def _take_line(line: StockLine) -> None:
+    taken = (
+        Product.update(quantity=Product.quantity - line.quantity, sold_count=Product.sold_count + line.quantity)
+        .where(Product.id == line.product_id, Product.quantity >= line.quantity)
+        .execute()
+    )
+    if not taken:
+        raise OutOfStock(line.product_id)
+    if line.flash_sale_id is not None:
+        sold = (
+            FlashSaleProduct.update(sold=FlashSaleProduct.sold + line.quantity)
+            .where(FlashSaleProduct.flash_sale == line.flash_sale_id,
+                   FlashSaleProduct.product == line.product_id,
+                   FlashSaleProduct.sold + line.quantity <= FlashSaleProduct.quantity)
+            .execute()
+        )
+        if not sold:
+            raise OutOfStock(line.product_id, flash_sale=True)
 
 
 def release(lines) -> None:

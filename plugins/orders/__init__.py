@@ -13,6 +13,7 @@ implementation.
 """
 
 from plugins.orders.plugin import (  # noqa: F401
-    addhooks, cart_adjustments, order_placed, order_status_changed, payment_failed, payment_succeeded,
+    addhooks, cart_adjustments, mail_order_placed, mail_order_status_changed, order_placed, order_status_changed,
+    payment_failed, payment_succeeded,
     register_migrations, register_models, register_permissions, register_routes, register_seeders, register_tasks,
 )

@@ -1,8 +1,10 @@
 """The orders plugin's schema history."""
 
-from kernel.migrations import CURRENT_TENANT, CURRENT_USER, Migration, create_tables, policy, sql, steps
+from kernel.migrations import CURRENT_TENANT, CURRENT_USER, Migration, add_column, create_tables, policy, sql, steps
 from plugins.orders.models import MODELS
+from plugins.orders.notifications import models as notifications
 from plugins.orders.orders import models as orders
+from plugins.orders.returns import models as returns
 from plugins.orders.vouchers import models as vouchers
 
 OWNER = f"user_id = {CURRENT_USER}"
@@ -40,5 +42,16 @@ MIGRATIONS = [
         policy("coupon_usage", "customer_read", OWNER, command="SELECT"),
         # One code per scope: per shop, and once among the platform's (NULL shop counts as a value here).
         sql("CREATE UNIQUE INDEX coupon_code_scope ON coupon (COALESCE(tenant_id, 0), code)"),
+    )),
+    Migration(4, "returns", steps(
+        create_tables(*returns.MODELS),
+        # Like orders: the shop owns its returns (tenant policy), the customer reads theirs across shops,
+        # and every write goes through the shop's context.
+        *(policy(table, "customer_read", OWNER, command="SELECT") for table in ("return_order", "return_order_item")),
+    )),
+    Migration(5, "order mails and payment receipts", steps(
+        # The order mails' outbox: the shop's alone (tenant policy); customers never read it.
+        create_tables(*notifications.MODELS),
+        add_column("order", "receipt_key", "VARCHAR(255)"),
     )),
 ]

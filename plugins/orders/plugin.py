@@ -4,7 +4,12 @@ from kernel.hookspecs import hookimpl
 from plugins.orders import hookspecs, models
 from plugins.orders.orders import models as order_models
 from plugins.orders.migrations import MIGRATIONS
+from plugins.orders.notifications import models as notification_models
+from plugins.orders.notifications.hooks import (  # noqa: F401  (the order mails' hook implementations)
+    mail_order_placed, mail_order_status_changed,
+)
 from plugins.orders.permissions import PERMISSIONS
+from plugins.orders.returns import models as return_models
 from plugins.orders.vouchers import models as voucher_models
 from plugins.orders.vouchers.adjustments import (  # noqa: F401  (the coupons' hook implementations)
     cart_adjustments, order_placed, order_status_changed,
@@ -18,7 +23,8 @@ def addhooks(pluginmanager):
 
 @hookimpl
 def register_models():
-    return models.MODELS + order_models.MODELS + voucher_models.MODELS
+    return (models.MODELS + order_models.MODELS + voucher_models.MODELS + return_models.MODELS
+            + notification_models.MODELS)
 
 
 @hookimpl
@@ -43,14 +49,18 @@ def register_routes():
     from plugins.orders.addresses.resources import routes as addresses
     from plugins.orders.cart.resources import routes as cart
     from plugins.orders.orders.resources import routes as orders
+    from plugins.orders.returns.resources import routes as returns
+    from plugins.orders.reviews.resources import routes as reviews
     from plugins.orders.vouchers.resources import routes as vouchers
 
-    return addresses() + cart() + orders() + vouchers()
+    return addresses() + cart() + orders() + vouchers() + returns() + reviews()
 
 
 @hookimpl
 def register_tasks(huey):
-    from plugins.orders.orders import tasks  # noqa: F401  (defining the tasks registers them on huey)
+    # Defining the tasks registers them on huey.
+    from plugins.orders.notifications import tasks as mail_tasks  # noqa: F401
+    from plugins.orders.orders import tasks  # noqa: F401
 
 
 @hookimpl

@@ -318,20 +318,45 @@ def _refresh_ratings(product_id: int) -> None:
     ShopProfile.update(rating=float(mean or 0.0), review_count=count).execute()
 
 
-def create_review(tenant, user: User, product_id: int, rating: int, description: str) -> dict:
-    """Post the customer's one review of a product and update the product's and shop's ratings."""
-    product = visible_product(tenant, product_id)
+def _post_review(shop_id: int, product_id: int, user: User, rating: int, description: str,
+                 order_id: int | None = None) -> dict:
+    """Write the customer's one review of a product and recompute the product's and shop's ratings.
+
+    Raises ``ReviewConflict`` when the customer has reviewed the product before
+    (also when a concurrent request got there first: the unique index decides).
+    """
     try:
-        with context.use(tenant=product.tenant_id), db.transaction():
-            _lock_counters(product.id)
-            if Review.select().where(Review.product == product.id, Review.user == user.id).exists():
+        with context.use(tenant=shop_id), db.transaction():
+            _lock_counters(product_id)
+            if Review.select().where(Review.product == product_id, Review.user == user.id).exists():
                 raise ReviewConflict()
-            review = Review.create(product=product.id, user=user.id, rating=rating, description=description)
-            _refresh_ratings(product.id)
+            review = Review.create(product=product_id, user=user.id, order_id=order_id, rating=rating,
+                                   description=description)
+            _refresh_ratings(product_id)
     except peewee.IntegrityError:
         raise ReviewConflict() from None
     review.user = user
     return _review_payload(review)
+
+
+def create_review(tenant, user: User, product_id: int, rating: int, description: str) -> dict:
+    """Post the customer's one review of a product this storefront shows."""
+    product = visible_product(tenant, product_id)
+    return _post_review(product.tenant_id, product.id, user, rating, description)
+
+
+def review_purchase(user: User, shop_id: int, product_id: int, order_id: int, rating: int, description: str) -> dict:
+    """Post the customer's one review of a product they bought in order ``order_id`` of shop ``shop_id``.
+
+    The caller (the orders plugin) has checked that the order is the
+    customer's, delivered, and holds the product; the product need not be
+    listed any more (a customer may rate what they received after the shop
+    unpublished it), only still exist. Raises ``NotFound`` and ``ReviewConflict``.
+    """
+    with context.use(tenant=shop_id):
+        if not Product.select(Product.id).where(Product.id == product_id).exists():
+            raise NotFound("Product not found.")
+    return _post_review(shop_id, product_id, user, rating, description, order_id)
 
 
 def _own_review(tenant, user_id: int, review_id: int) -> Review:

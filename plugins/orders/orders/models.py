@@ -56,6 +56,7 @@ class Order(TenantModel):
     coupon_code = peewee.CharField(max_length=64, null=True)
     note = peewee.CharField(max_length=500, default="")
     invoice_key = peewee.CharField(max_length=255, null=True)
+    receipt_key = peewee.CharField(max_length=255, null=True)
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
     delivered_at = peewee.DateTimeField(null=True)

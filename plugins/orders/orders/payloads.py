@@ -11,6 +11,7 @@ from plugins.catalog.payloads import image_url
 from plugins.catalog.storefront.shops import listed_shops, shop_cards
 from plugins.orders.orders import invoice, services
 from plugins.orders.orders.models import PAYMENT_PAID, Order
+from plugins.orders.returns import services as return_services
 from plugins.payments.models import PaymentGateway
 
 CASH_LABEL, ONLINE_LABEL = "Cash Payment", "Online Payment"
@@ -94,12 +95,14 @@ def history(order: Order) -> list[dict]:
 def order_details(order: Order) -> dict:
     """``OrderDetails``: the order with its shop, lines, address, invoice link and return window."""
     items = services.items_of(order)
+    # A customer reviews a product once (the catalog's rule), so every line of it shows that review.
     ratings = {
         r.product_id: r.rating
         for r in Review.across_tenants(Review.product, Review.rating)
-        .where(Review.user == order.user_id, Review.order_id == order.id)
+        .where(Review.user == order.user_id, Review.product.in_([item.product_id for item in items]))
     }
     returnable = services.is_returnable(order)
+    returned = return_services.returned_item_ids(order) if returnable else set()
     return {
         "id": order.id,
         "order_code": order.code,
@@ -115,9 +118,9 @@ def order_details(order: Order) -> dict:
         "delivery_charge": money.to_float(order.delivery_charge),
         "quantity": order.quantity,
         "shop": _shop(order.tenant_id),
-        "products": [_line(item, ratings, returnable) for item in items],
+        "products": [_line(item, ratings, returnable and item.id not in returned) for item in items],
         "invoice_url": invoice.url(order),
-        "payment_receipt_url": None,
+        "payment_receipt_url": invoice.receipt_url(order),
         "address": order_address(order),
         "note": order.note,
         "all_vat_taxes": [

@@ -6,7 +6,7 @@ A move the status table forbids answers 422 on ``order_status``.
 """
 
 from kernel.http import APIError, Route, ok, op, paginate, validation_error
-from plugins.orders.orders import payloads, schemas, seller, services, transitions
+from plugins.orders.orders import invoice, payloads, schemas, seller, services, transitions
 from plugins.orders.orders.models import CANCELLED
 from plugins.orders.placing import services as placing
 from plugins.payments.gateways import GatewayNotOffered, PaymentDeclined
@@ -138,6 +138,17 @@ class OrderCancel:
         _cancel(req, resp, order_id)
 
 
+def _invoice(resp, order) -> None:
+    ok(resp, {"invoice_url": invoice.url_now(order), "expires_in": invoice.URL_LIFETIME}, "Invoice")
+
+
+class OrderInvoice:
+    @op(permission=OWN, response=schemas.InvoiceData, tags=TAGS, errors=(404,),
+        summary="A signed, expiring link to the PDF invoice of one of the caller's orders")
+    def on_get(self, req, resp, order_id):
+        _invoice(resp, _customer_order(req, order_id))
+
+
 class OrderPayment:
     """The app's "Pay Now": a new payment of the one unpaid online order, through the gateway chosen."""
 
@@ -220,6 +231,13 @@ class SellerOrder:
         ok(resp, _seller_order(_shop_order(order_id)), "Order details")
 
 
+class SellerOrderInvoice:
+    @op(scope="seller", permission=VIEW, response=schemas.InvoiceData, tags=SELLER_TAGS, errors=(404,),
+        summary="A signed, expiring link to the PDF invoice of one of the shop's orders")
+    def on_get(self, req, resp, order_id):
+        _invoice(resp, _shop_order(order_id))
+
+
 class SellerStatusByBody:
     @op(scope="seller", permission=UPDATE, body=schemas.SellerOrderStatusIn, response=schemas.SellerOrderData,
         tags=SELLER_TAGS, errors=(404, 422), summary="Move one of the shop's orders on (the original app's route)")
@@ -243,10 +261,12 @@ def routes() -> list[Route]:
         Route("/api/orders/{order_id:int}", OrderDetail()),
         Route("/api/orders/cancel", OrderCancelByBody()),
         Route("/api/orders/{order_id:int}/cancel", OrderCancel()),
+        Route("/api/orders/{order_id:int}/invoice", OrderInvoice()),
         Route("/api/order-payment/{order_id:int}/{method}", OrderPayment()),
         Route("/api/seller/orders", SellerOrders()),
         Route("/api/seller/orders/details", SellerOrderByQuery()),
         Route("/api/seller/orders/{order_id:int}", SellerOrder()),
+        Route("/api/seller/orders/{order_id:int}/invoice", SellerOrderInvoice()),
         Route("/api/seller/orders/status-update", SellerStatusByBody()),
         Route("/api/seller/orders/{order_id:int}/status", SellerStatus()),
     ]

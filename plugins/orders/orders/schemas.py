@@ -175,6 +175,12 @@ class OrderDetailsData(Schema):
     order = fields.Nested(OrderDetailsOut, required=True)
 
 
+class InvoiceData(Schema):
+    invoice_url = fields.String(required=True,
+                                metadata={"description": "The PDF: a signed link, fetched without a token"})
+    expires_in = fields.Integer(required=True, metadata={"description": "Seconds the link stays valid"})
+
+
 class SellerCustomerOut(Schema):
     name = fields.String(required=True)
     phone = fields.String(required=True)

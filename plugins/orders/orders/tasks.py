@@ -7,7 +7,7 @@ skipped, so retries and double deliveries do no harm.
 
 from huey import crontab
 
-from kernel import context, db
+from kernel import context
 from kernel.models import Tenant
 from kernel.queue import huey, tenant_task
 from plugins.orders.orders import invoice, services
@@ -18,15 +18,7 @@ from plugins.orders.orders.models import Order
 def make_invoice(order_id: int) -> str | None:
     """Render and store the order's invoice once; returns its storage key (None when the order is gone)."""
     order = Order.get_or_none(Order.id == order_id)
-    if order is None:
-        return None
-    if order.invoice_key:
-        return order.invoice_key
-    shop = Tenant.get_or_none(Tenant.id == order.tenant_id)
-    key = invoice.store(order, invoice.render(order, services.items_of(order), shop.name if shop else ""))
-    with db.transaction():
-        Order.update(invoice_key=key).where(Order.id == order.id, Order.invoice_key.is_null()).execute()
-    return Order.get_by_id(order.id).invoice_key
+    return invoice.ensure(order) if order is not None else None
 
 
 @tenant_task()

@@ -2,13 +2,18 @@
 
 All of it is one transaction, taken after locking the customer's account row
 (as every cart change does): the cart is read and priced as the checkout
-summary shows it, each shop's monthly order allowance is taken, the stock is
-taken, the orders and their payment are written, the cart lines are
-deleted, the ``order_placed`` hook runs, and the payment is started. Any
-refusal rolls every part back. A second request for the same cart (a double
-tap, a retry) waits on the lock and then finds the lines gone, so a cart
-becomes orders once; a retry that carries the first one's
-``Idempotency-Key`` gets the first answer again instead.
+summary shows it, the payment is written and the cart lines are deleted,
+then each shop's monthly order allowance is taken, the stock is taken, the
+orders are written, the ``order_placed`` hook runs, and the payment is
+started. Any refusal rolls every part back. The allowance, the stock and the
+shop's order counter are rows that every checkout of the shop updates and
+then holds locked until commit, so they come last: concurrent checkouts of
+one shop queue on each other for the shortest part of the transaction.
+
+A second request for the same cart (a double tap, a retry) waits on the
+customer's lock and then finds the lines gone, so a cart becomes orders
+once; a retry that carries the first one's ``Idempotency-Key`` gets the
+first answer again instead.
 """
 
 import hashlib
@@ -35,6 +40,8 @@ from plugins.payments.gateways import GatewayNotOffered, PaymentDeclined
 
 ORDERS_METRIC = "orders_per_month"
 EMPTY_CART = "Sorry shop cart is empty"
+# First key of the advisory lock taken while a shop's first order creates its order counter.
+FIRST_ORDER_LOCK = 0x0C0DE
 
 
 class Refused(Exception):
@@ -91,11 +98,37 @@ def _remember(user_id: int, key: str, digest: str, answer: Answer) -> None:
 
 
 def next_number(shop_id: int) -> int:
-    """Take the shop's next order number: one UPDATE under the row's lock, so no two orders share one."""
-    with context.use(tenant=shop_id):
-        OrderSequence.insert(tenant_id=shop_id, last=0).on_conflict_ignore().execute()
-        OrderSequence.update(last=OrderSequence.last + 1).execute()
-        return OrderSequence.select(OrderSequence.last).scalar()
+    """Take the shop's next order number: one UPDATE under the row's lock, so no two orders share one.
+
+    Call it inside the placing transaction (already as the shop, it saves a
+    context switch). The shop's first order creates the counter row under a
+    transaction-scoped advisory lock of the shop (PostgreSQL; SQLite's writers
+    are serialised anyway), so two first orders never create two rows; the
+    counter does not rely on a unique index for that.
+    """
+    if context.tenant_id() != shop_id:
+        with context.use(tenant=shop_id):
+            return next_number(shop_id)
+    number = _bump_number()
+    if number is None:
+        if db.is_postgres():
+            db.database.obj.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (FIRST_ORDER_LOCK, shop_id))
+            number = _bump_number()
+        if number is None:
+            OrderSequence.create(tenant_id=shop_id, last=1)
+            number = 1
+    return number
+
+
+def _bump_number() -> int | None:
+    """Add one to the shop's counter and return it (None when the shop has no counter yet)."""
+    query = OrderSequence.update(last=OrderSequence.last + 1)
+    if db.is_postgres():
+        row = query.returning(OrderSequence.last).tuples().execute()
+        return next(iter(row), (None,))[0]
+    if not query.execute():
+        return None
+    return OrderSequence.select(OrderSequence.last).scalar()
 
 
 def order_code(prefix: str, number: int) -> str:
@@ -141,14 +174,16 @@ def _stock_lines(lines: list[Line]) -> list[stock.StockLine]:
     ]
 
 
-def _create_order(request: Request, lines: list[Line], totals, address: dict, prefix: str, names: dict) -> Order:
+def _create_order(request: Request, lines: list[Line], totals, address: dict, prefix: str, names: dict,
+                  payment_id: int) -> Order:
     shop_id = totals.cart.shop_id
-    number = next_number(shop_id)
     now = utcnow()
     with context.use(tenant=shop_id):
+        number = next_number(shop_id)
         order = Order.create(
             tenant_id=shop_id, user=request.user_id, number=number, code=order_code(prefix, number),
-            payment_method=request.payment_method, address=address, quantity=totals.cart.quantity,
+            payment=payment_id, payment_method=request.payment_method, address=address,
+            quantity=totals.cart.quantity,
             subtotal=totals.cart.subtotal, discount=totals.discount, coupon_discount=totals.coupon_discount,
             delivery_charge=totals.delivery_charge, tax_amount=totals.tax, gift_charge=totals.gift_charge,
             payable=totals.payable, coupon_code=request.coupon_code or None, note=request.note[:500],
@@ -235,34 +270,34 @@ def _place_parts(request: Request, parts, address: dict, from_cart: bool) -> Ans
     _check_gateway(request.payment_method, shop_ids)
     profiles = _profiles(shop_ids)
     _check_minimums(parts, profiles)
+    all_lines = [line for lines, _ in parts for line in lines]
+    names = {
+        "brands": _names(Brand, (line.product.brand_id for line in all_lines)),
+        "units": _names(Unit, (line.product.unit_id for line in all_lines)),
+    }
+    try:
+        payment = payments.create_payment(
+            request.user_id, request.payment_method, {totals.cart.shop_id: totals.payable for _, totals in parts},
+        )
+    except GatewayNotOffered:
+        raise Refused("payment_method", "This payment method is not offered by every shop of the order.") from None
+    if from_cart:
+        for shop_id in shop_ids:
+            _clear_lines(shop_id, [line.item.id for line in all_lines if line.shop_id == shop_id])
+    # From here on the rows every checkout of the shop updates are locked until commit: keep it short.
     for shop_id in sorted(shop_ids):
         plans.take(shop_id, ORDERS_METRIC)
-    all_lines = [line for lines, _ in parts for line in lines]
     try:
         stock.take(_stock_lines(all_lines))
     except stock.OutOfStock as exc:
         message = "Sorry! the flash sale is sold out." if exc.flash_sale else "Sorry! this product is sold out."
         raise Refused("shop_ids", message) from None
-    names = {
-        "brands": _names(Brand, (line.product.brand_id for line in all_lines)),
-        "units": _names(Unit, (line.product.unit_id for line in all_lines)),
-    }
     placed = [
-        (_create_order(request, lines, totals, address, _prefix(profiles, totals.cart.shop_id), names), totals)
+        (_create_order(request, lines, totals, address, _prefix(profiles, totals.cart.shop_id), names, payment.id),
+         totals)
         for lines, totals in parts
     ]
-    try:
-        payment = payments.create_payment(
-            request.user_id, request.payment_method, {order.tenant_id: order.payable for order, _ in placed},
-        )
-    except GatewayNotOffered:
-        raise Refused("payment_method", "This payment method is not offered by every shop of the order.") from None
     for order, totals in placed:
-        with context.use(tenant=order.tenant_id):
-            Order.update(payment=payment.id).where(Order.id == order.id).execute()
-        order.payment = payment.id
-        if from_cart:
-            _clear_lines(order.tenant_id, [line.item.id for line in all_lines if line.shop_id == order.tenant_id])
         orders.shop_hooks(order.tenant_id).order_placed(order=order, totals=totals)
     try:
         started = payments.start_payment(payment)
