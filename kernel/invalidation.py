@@ -21,12 +21,22 @@ from kernel import config, db, redis_client
 from kernel.models import StateVersion
 
 KEY = "qutecat:state_version"
-CHANNEL = "qutecat:state_version"
+
+
+def channel_of(client: redis.Redis) -> str:
+    """The bump announcements' channel for the client's database.
+
+    Keys live in one Redis database, but pub/sub channels span the whole
+    server: naming the database keeps deployments (and test runs) sharing a
+    server from flushing, or worse adopting, each other's versions.
+    """
+    return f"qutecat:state_version:db{client.connection_pool.connection_kwargs.get('db', 0)}"
 
 
 class _RedisClock:
     def __init__(self, url):
         self.client = redis_client.get()
+        self.channel = channel_of(self.client)
         # A connection of its own with no read timeout: the listener blocks on it.
         self.listen_client = redis.Redis.from_url(url, protocol=2, health_check_interval=30)
         self.seen = None
@@ -36,7 +46,7 @@ class _RedisClock:
     def _listen(self):
         pubsub = self.listen_client.pubsub(ignore_subscribe_messages=True)
         try:
-            pubsub.subscribe(CHANNEL)
+            pubsub.subscribe(self.channel)
             # Read after subscribing, so no bump falls between the two.
             self.seen = int(self.client.get(KEY) or 0)
             for message in pubsub.listen():
@@ -65,7 +75,7 @@ class _RedisClock:
 
     def bump(self):
         value = self.client.incr(KEY)
-        self.client.publish(CHANNEL, value)
+        self.client.publish(self.channel, value)
         if self.seen is not None:
             self.seen = value
         return value

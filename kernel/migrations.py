@@ -112,6 +112,33 @@ def add_column(table: str, column: str, definition: str) -> Callable[[], None]:
     return apply
 
 
+def one_row_per_tenant(table: str, keep: str = "id") -> Callable[[], None]:
+    """A migration step making ``tenant_id`` unique: extra rows removed, then a unique index.
+
+    Peewee names a model's unique ``tenant_id`` index like the plain index of the
+    field itself, so ``create_tables`` skipped it as existing; tables holding
+    one row per shop get their guarantee from this step instead. Per shop, the
+    first row by ``keep`` (an ORDER BY list) stays. On PostgreSQL the owner is
+    exempted from the table's forced row-level security while it removes rows
+    of every shop, inside the migration's transaction.
+    """
+
+    def apply():
+        database = db.database.obj
+        postgres = db.is_postgres()
+        if postgres:
+            database.execute_sql(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
+        database.execute_sql(
+            f'DELETE FROM "{table}" WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER '
+            f'(PARTITION BY tenant_id ORDER BY {keep}) AS n FROM "{table}") AS ranked WHERE n > 1)'
+        )
+        if postgres:
+            database.execute_sql(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
+        database.execute_sql(f'CREATE UNIQUE INDEX IF NOT EXISTS "{table}_one_per_tenant" ON "{table}" (tenant_id)')
+
+    return apply
+
+
 KERNEL_MIGRATIONS = [Migration(1, "kernel tables", create_tables(*KERNEL_MODELS))]
 
 

@@ -9,6 +9,7 @@ import sys
 import time
 
 import pytest
+import redis
 import requests
 
 from conftest import BASE_DOMAIN, ROOT, login_token_for
@@ -121,3 +122,33 @@ def test_all_in_one_server_stops_on_ctrl_c_and_sigterm(tmp_path, signum):
             proc.kill()
             proc.wait()
     assert proc.returncode is not None
+
+
+def next_message(pubsub, seconds: float):
+    """The next published message within ``seconds``, past subscription confirmations, or None."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        message = pubsub.get_message(timeout=max(deadline - time.monotonic(), 0))
+        if message is not None:
+            return message
+    return None
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the version is announced over Redis only when it is set")
+def test_version_announcements_stay_within_their_redis_database(platform):
+    # given a listener on this deployment's channel and one on another database's, on the same server
+    from kernel import invalidation, redis_client
+
+    client = redis_client.get()
+    other_db = (client.connection_pool.connection_kwargs.get("db", 0) + 1) % 16
+    other = redis.Redis.from_url(os.environ["REDIS_URL"].rsplit("/", 1)[0] + f"/{other_db}")
+    ours, theirs = client.pubsub(ignore_subscribe_messages=True), other.pubsub(ignore_subscribe_messages=True)
+    ours.subscribe(invalidation.channel_of(client))
+    theirs.subscribe(invalidation.channel_of(other))
+    # when this deployment bumps its version
+    invalidation.bump()
+    # then its own channel carries it and the other database's hears nothing
+    message = next_message(ours, 5)
+    assert message is not None and int(message["data"]) == int(client.get(invalidation.KEY))
+    assert next_message(theirs, 0.5) is None
+    ours.close(), theirs.close()

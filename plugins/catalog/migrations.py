@@ -1,7 +1,7 @@
 """The catalog's schema history."""
 
 from kernel.migrations import (
-    CURRENT_USER, Migration, add_column, create_tables, policy, sql, steps, tenant_policy_sql,
+    CURRENT_USER, Migration, add_column, create_tables, one_row_per_tenant, policy, sql, steps, tenant_policy_sql,
 )
 from plugins.catalog import models as m
 
@@ -192,4 +192,6 @@ MIGRATIONS = [
         ),
         policy("shop_product_count", "public_read", "true", command="SELECT"),
     )),
+    # The profile's unique index was skipped by create_tables (peewee's name clash); the first row stays.
+    Migration(12, "one storefront profile per shop", one_row_per_tenant("shop_profile")),
 ]

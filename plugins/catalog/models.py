@@ -51,7 +51,7 @@ class Unit(BaseModel):
 
 
 class ShopProfile(TenantModel):
-    """A shop's storefront: what customers see of it (one row per tenant)."""
+    """A shop's storefront: what customers see of it (one row per tenant: a unique index, catalog migration 12)."""
 
     logo = peewee.CharField(max_length=255, null=True)
     banner = peewee.CharField(max_length=255, null=True)
@@ -71,9 +71,6 @@ class ShopProfile(TenantModel):
     review_count = peewee.IntegerField(default=0)
     is_published = peewee.BooleanField(default=True)
     updated_at = peewee.DateTimeField(default=utcnow)
-
-    class Meta:
-        indexes = ((("tenant_id",), True),)
 
 
 class Product(TenantModel):

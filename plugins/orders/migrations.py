@@ -1,6 +1,8 @@
 """The orders plugin's schema history."""
 
-from kernel.migrations import CURRENT_TENANT, CURRENT_USER, Migration, add_column, create_tables, policy, sql, steps
+from kernel.migrations import (
+    CURRENT_TENANT, CURRENT_USER, Migration, add_column, create_tables, one_row_per_tenant, policy, sql, steps,
+)
 from plugins.orders.models import MODELS
 from plugins.orders.notifications import models as notifications
 from plugins.orders.orders import models as orders
@@ -54,4 +56,6 @@ MIGRATIONS = [
         create_tables(*notifications.MODELS),
         add_column("order", "receipt_key", "VARCHAR(255)"),
     )),
+    # The counter's unique index was skipped by create_tables (peewee's name clash); keep each shop's highest.
+    Migration(6, "one order counter per shop", one_row_per_tenant("order_sequence", keep="last DESC, id")),
 ]

@@ -6,14 +6,14 @@ from kernel.orm import JSONField, TenantModel, utcnow
 
 
 class Theme(TenantModel):
-    """A shop's primary colour and the shades 50-950 derived from it when it was saved."""
+    """A shop's primary colour and the shades 50-950 derived from it when it was saved.
+
+    One row per shop: a unique index on ``tenant_id`` (theming migration 2).
+    """
 
     primary = peewee.CharField(max_length=7)
     shades = JSONField(default=dict)
     updated_at = peewee.DateTimeField(default=utcnow)
-
-    class Meta:
-        indexes = ((("tenant_id",), True),)
 
 
 MODELS = [Theme]

@@ -1,7 +1,7 @@
 """The theming plugin's hook implementations."""
 
 from kernel.hookspecs import hookimpl
-from kernel.migrations import Migration, create_tables
+from kernel.migrations import Migration, create_tables, one_row_per_tenant
 from plugins.theming import seeds, services
 from plugins.theming.models import MODELS
 from plugins.theming.permissions import PERMISSIONS
@@ -14,7 +14,10 @@ def register_models():
 
 @hookimpl
 def register_migrations():
-    return [Migration(1, "shop themes", create_tables(*MODELS))]
+    return [
+        Migration(1, "shop themes", create_tables(*MODELS)),
+        Migration(2, "one theme per shop", one_row_per_tenant("theme")),
+    ]
 
 
 @hookimpl

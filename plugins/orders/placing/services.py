@@ -40,8 +40,6 @@ from plugins.payments.gateways import GatewayNotOffered, PaymentDeclined
 
 ORDERS_METRIC = "orders_per_month"
 EMPTY_CART = "Sorry shop cart is empty"
-# First key of the advisory lock taken while a shop's first order creates its order counter.
-FIRST_ORDER_LOCK = 0x0C0DE
 
 
 class Refused(Exception):
@@ -98,36 +96,21 @@ def _remember(user_id: int, key: str, digest: str, answer: Answer) -> None:
 
 
 def next_number(shop_id: int) -> int:
-    """Take the shop's next order number: one UPDATE under the row's lock, so no two orders share one.
+    """Take the shop's next order number in one upsert under the counter row's lock: no two orders share one.
 
     Call it inside the placing transaction (already as the shop, it saves a
-    context switch). The shop's first order creates the counter row under a
-    transaction-scoped advisory lock of the shop (PostgreSQL; SQLite's writers
-    are serialised anyway), so two first orders never create two rows; the
-    counter does not rely on a unique index for that.
+    context switch). The counter's unique index makes a shop's first two
+    orders meet on one row instead of creating two.
     """
     if context.tenant_id() != shop_id:
         with context.use(tenant=shop_id):
             return next_number(shop_id)
-    number = _bump_number()
-    if number is None:
-        if db.is_postgres():
-            db.database.obj.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (FIRST_ORDER_LOCK, shop_id))
-            number = _bump_number()
-        if number is None:
-            OrderSequence.create(tenant_id=shop_id, last=1)
-            number = 1
-    return number
-
-
-def _bump_number() -> int | None:
-    """Add one to the shop's counter and return it (None when the shop has no counter yet)."""
-    query = OrderSequence.update(last=OrderSequence.last + 1)
+    query = OrderSequence.insert(tenant_id=shop_id, last=1).on_conflict(
+        conflict_target=[OrderSequence.tenant_id], update={OrderSequence.last: OrderSequence.last + 1},
+    )
     if db.is_postgres():
-        row = query.returning(OrderSequence.last).tuples().execute()
-        return next(iter(row), (None,))[0]
-    if not query.execute():
-        return None
+        return query.returning(OrderSequence.last).tuples().execute()[0][0]
+    query.execute()
     return OrderSequence.select(OrderSequence.last).scalar()
 
 
