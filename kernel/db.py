@@ -21,13 +21,17 @@ database = peewee.DatabaseProxy()
 _after_commit: ContextVar[list | None] = ContextVar("after_commit", default=None)
 
 
-def _context_sql() -> str:
-    """Return the statement that sets the current tenant and user for one transaction."""
-    tenant, user = context.tenant_id(), context.user_id()
+def _context_sql(scope: tuple | None = None) -> str:
+    """Return the statement that sets the tenant and user (those in context by default) for one transaction."""
+    tenant, user = scope if scope is not None else _scope()
     return (
         "SELECT set_config('app.tenant_id', '%s', true), set_config('app.user_id', '%s', true)"
         % ("" if tenant is None else int(tenant), "" if user is None else int(user))
     )
+
+
+def _scope() -> tuple:
+    return context.tenant_id(), context.user_id()
 
 
 class TenantAwarePostgres(PooledPostgresqlDatabase):
@@ -51,8 +55,10 @@ class TenantAwarePostgres(PooledPostgresqlDatabase):
         return conn
 
     def begin(self, isolation_level=None):
+        scope = _scope()
         with peewee.__exception_wrapper__:
-            self.cursor().execute("BEGIN; " + _context_sql())
+            self.cursor().execute("BEGIN; " + _context_sql(scope))
+        self._state.sent_scope = scope
 
     def execute_sql(self, sql, params=None):
         if not self.in_transaction() and (context.tenant_id() is not None or context.user_id() is not None):
@@ -60,9 +66,20 @@ class TenantAwarePostgres(PooledPostgresqlDatabase):
         return super().execute_sql(sql, params)
 
     def apply_context(self):
-        """Re-send the tenant and user inside the open transaction after they changed."""
-        if self.in_transaction():
-            self.cursor().execute(_context_sql())
+        """Re-send the tenant and user inside the open transaction after they changed.
+
+        A checkout switches to the shop and back a dozen times, mostly to the
+        values already in force; those switches cost no round trip. The values
+        last sent are remembered per connection and transaction. A savepoint
+        rolled back restores the server's values of its start, which are ours
+        too, since every ``context.use`` inside it has exited by then.
+        """
+        if not self.in_transaction():
+            return
+        scope = _scope()
+        if getattr(self._state, "sent_scope", None) != scope:
+            self.cursor().execute(_context_sql(scope))
+            self._state.sent_scope = scope
 
 
 def make_database(url: str, app_role: bool = True) -> peewee.Database:
