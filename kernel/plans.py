@@ -58,22 +58,33 @@ def _plan_of(tenant_id: int) -> Plan:
 def take(tenant_id: int, metric: str, amount: int = 1) -> int:
     """Take ``amount`` of a metric for a tenant, or raise ``LimitExceeded``.
 
-    The check and the increment are one conditional UPDATE, so two concurrent
-    takes can never both get the last unit. Run it inside the transaction of the
-    change it pays for, so a rollback gives the unit back.
+    The check and the increment are one conditional upsert (the first take of
+    a period inserts the row, later ones update it only while the sum stays
+    within the limit, under the row's lock), so two concurrent takes can never
+    both get the last unit. Run it inside the transaction of the change it
+    pays for, so a rollback gives the unit back.
     """
     plan = _plan_of(tenant_id)
     limit = limit_of(plan, metric)
     period = period_of(metric)
-    TenantUsage.insert(tenant=tenant_id, metric=metric, period=period, used=0).on_conflict_ignore().execute()
     where = (TenantUsage.tenant == tenant_id) & (TenantUsage.metric == metric) & (TenantUsage.period == period)
-    query = TenantUsage.update(used=TenantUsage.used + amount).where(where)
-    if limit is not None:
-        query = query.where(TenantUsage.used + amount <= limit)
-    if query.execute() == 0:
-        current = TenantUsage.select(TenantUsage.used).where(where).scalar() or 0
-        raise LimitExceeded(metric, limit, current, plan.slug)
-    return TenantUsage.select(TenantUsage.used).where(where).scalar()
+    if limit is None or amount <= limit:
+        taken = list(
+            TenantUsage.insert(tenant=tenant_id, metric=metric, period=period, used=amount)
+            .on_conflict(
+                conflict_target=[TenantUsage.tenant, TenantUsage.metric, TenantUsage.period],
+                update={TenantUsage.used: TenantUsage.used + amount},
+                where=None if limit is None else (TenantUsage.used + amount <= limit),
+            )
+            .returning(TenantUsage.used)
+            .tuples()
+            .execute()
+        )
+        if taken:
+            return taken[0][0]
+    # Over the limit (more than it allows at all, or than is left of it).
+    current = TenantUsage.select(TenantUsage.used).where(where).scalar() or 0
+    raise LimitExceeded(metric, limit, current, plan.slug)
 
 
 def release(tenant_id: int, metric: str, amount: int = 1, when: dt.datetime | None = None) -> None:

@@ -191,7 +191,9 @@ def add(tenant, user_id: int, product_id: int, quantity: int, size_id: int | Non
     if color_id is not None and not _colors({(product.id, color_id)}):
         raise Refused("color", "This product does not come in this colour.")
     offer = catalog_pricing.running_offers([product.id]).get(product.id)
-    with db.transaction():
+    # The whole change runs as the product's shop (its line, if any, is that shop's): the shop is sent with
+    # BEGIN instead of being switched to and back inside the transaction.
+    with context.use(tenant=product.tenant_id), db.transaction():
         lock_customer(user_id)
         item = CartItem.across_tenants().where(
             CartItem.user == user_id, CartItem.product == product.id,
@@ -199,13 +201,12 @@ def add(tenant, user_id: int, product_id: int, quantity: int, size_id: int | Non
         ).first()
         current = item.quantity if item else 0
         _check(product, offer, current + quantity, current)
-        with context.use(tenant=product.tenant_id):
-            if item is None:
-                CartItem.create(tenant_id=product.tenant_id, user=user_id, product=product.id, size=size_id,
-                                color=color_id, quantity=quantity)
-            else:
-                item.quantity, item.updated_at = current + quantity, utcnow()
-                item.save(only=[CartItem.quantity, CartItem.updated_at])
+        if item is None:
+            CartItem.create(tenant_id=product.tenant_id, user=user_id, product=product.id, size=size_id,
+                            color=color_id, quantity=quantity)
+        else:
+            item.quantity, item.updated_at = current + quantity, utcnow()
+            item.save(only=[CartItem.quantity, CartItem.updated_at])
 
 
 def step(tenant, user_id: int, product_id: int, delta: int) -> bool:

@@ -17,7 +17,9 @@ from plugins.catalog import money
 from plugins.orders.notifications.models import OrderMail
 from plugins.orders.orders import payloads
 from plugins.orders.orders import services as orders
-from plugins.orders.orders.models import CANCELLED, CONFIRM, DELIVERED, ON_THE_WAY, PICKUP, PROCESSING, Order
+from plugins.orders.orders.models import (
+    CANCELLED, CONFIRM, DELIVERED, ON_THE_WAY, PAYMENT_PAID, PICKUP, PROCESSING, Order,
+)
 
 # How long a worker holds a mail; a lease older than this belongs to a lost worker.
 LEASE = dt.timedelta(minutes=10)
@@ -38,10 +40,14 @@ def _amount(minor: int) -> str:
     return f"{money.to_float(minor):.2f}"
 
 
-def _summary(order: Order) -> str:
-    """The order as the mails show it: its lines, what is paid and how, and where it goes."""
+def _summary(order: Order, items: list | None = None) -> str:
+    """The order as the mails show it: its lines, what is paid and how, and where it goes.
+
+    ``items`` are the order's lines when the caller has them at hand (placing
+    just wrote them); otherwise they are read.
+    """
     lines = []
-    for item in orders.items_of(order):
+    for item in items if items is not None else orders.items_of(order):
         variant = ", ".join(v for v in (item.size, item.color) if v)
         name = f"{item.name} ({variant})" if variant else item.name
         lines.append(f"  {item.quantity} x {name}: {_amount(item.unit_price * item.quantity)}")
@@ -50,7 +56,9 @@ def _summary(order: Order) -> str:
         part for part in (address.get("name"), address.get("phone"), address.get("address_line"), address.get("area"))
         if part
     )
-    payment = payloads.payment_label(order, payloads.gateway_titles())
+    # Only a paid online order is labelled with its gateway's title: read the titles for it alone.
+    paid_online = order.payment_method != orders.CASH and order.payment_status == PAYMENT_PAID
+    payment = payloads.payment_label(order, payloads.gateway_titles() if paid_online else {})
     return "\n".join([*lines, "", f"Total: {_amount(order.payable)}", f"Payment: {payment}", f"Deliver to: {where}"])
 
 
@@ -62,26 +70,33 @@ def _queue(order: Order, recipient: str, subject: str, body: str) -> int:
 def placed(order: Order) -> list[int]:
     """Write the new order's mails (to its customer, and to its shop's owner); returns their ids.
 
-    Accounts without an e-mail address (phone sign-ups) get none.
+    Accounts without an e-mail address (phone sign-ups) get none. The lines
+    are those placing just wrote (``order.placed_items``) when it left them on
+    the order; the customer and the owner are read in one query, and both
+    mails are written in one switch to the shop.
     """
     shop = tenancy.get(order.tenant_id)
-    customer = User.get_or_none(User.id == order.user_id)
-    owner = User.get_or_none(User.id == shop.owner_id) if shop and shop.owner_id else None
+    owner_id = shop.owner_id if shop else None
+    wanted = {order.user_id} | ({owner_id} if owner_id else set())
+    users = {row.id: row for row in User.select(User.id, User.name, User.email).where(User.id.in_(list(wanted)))}
+    customer = users.get(order.user_id)
+    owner = users.get(owner_id) if owner_id else None
     shop_name = shop.name if shop else ""
-    summary = _summary(order)
+    summary = _summary(order, getattr(order, "placed_items", None))
     queued = []
-    if customer is not None and customer.email:
-        queued.append(_queue(
-            order, customer.email, f"Your order {order.code} is placed",
-            f"Hello {customer.name},\n\nThank you for your order {order.code} at {shop_name}.\n\n{summary}\n\n"
-            "We will write to you again as it moves on.\n",
-        ))
-    if owner is not None and owner.email:
-        buyer = customer.name if customer is not None else "A customer"
-        queued.append(_queue(
-            order, owner.email, f"New order {order.code}",
-            f"{buyer} placed order {order.code} at {shop_name}.\n\n{summary}\n",
-        ))
+    with context.use(tenant=order.tenant_id):
+        if customer is not None and customer.email:
+            queued.append(_queue(
+                order, customer.email, f"Your order {order.code} is placed",
+                f"Hello {customer.name},\n\nThank you for your order {order.code} at {shop_name}.\n\n{summary}\n\n"
+                "We will write to you again as it moves on.\n",
+            ))
+        if owner is not None and owner.email:
+            buyer = customer.name if customer is not None else "A customer"
+            queued.append(_queue(
+                order, owner.email, f"New order {order.code}",
+                f"{buyer} placed order {order.code} at {shop_name}.\n\n{summary}\n",
+            ))
     return queued
 
 
