@@ -386,19 +386,18 @@ class BumpCounter:
     """Counts the shared-state-version announcements (``kernel.invalidation``) heard during the run.
 
     Nothing in a checkout announces one, so each is a cache flush in every platform
-    process caused by someone else: Redis pub/sub channels are not scoped to a
-    database number, so another deployment (a test run) on the same Redis server
-    is heard too.
+    process; the channel is the benchmark's Redis database's own, so it should stay 0.
     """
 
     def __init__(self, url: str):
         import redis
 
-        from kernel.invalidation import CHANNEL
+        from kernel.invalidation import channel_of
 
         self.count = 0
-        self.pubsub = redis.Redis.from_url(url).pubsub(ignore_subscribe_messages=True)
-        self.pubsub.subscribe(**{CHANNEL: self._heard})
+        client = redis.Redis.from_url(url)
+        self.pubsub = client.pubsub(ignore_subscribe_messages=True)
+        self.pubsub.subscribe(**{channel_of(client): self._heard})
         self.thread = self.pubsub.run_in_thread(sleep_time=0.2, daemon=True)
 
     def _heard(self, _message):
