@@ -27,21 +27,11 @@ from kernel.orm import utcnow
 from plugins.catalog import stock
 from plugins.orders.orders import services as orders
 from plugins.orders.orders.models import DELIVERED, Order, OrderItem
+# The plugin's one pair of refusals: another customer's or shop's return is as unknown as its order.
+from plugins.orders.orders.services import NotFound, Refused
 from plugins.orders.returns import transitions
 from plugins.orders.returns.models import APPROVED, RETURN_STATUSES, ReturnOrder, ReturnOrderItem
 from plugins.payments import services as payments
-
-
-class NotFound(LookupError):
-    """No such return (or order) for this caller; another customer's or shop's looks the same."""
-
-
-class Refused(Exception):
-    """A return that cannot be asked for or decided (answered 422 on ``field``)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
 
 
 def canonical_status(value: str) -> str | None:
