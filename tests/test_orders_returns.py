@@ -148,8 +148,10 @@ def test_app_asks_for_a_return_and_every_read_parses(api, shop):
     canonical = api.get(f"/api/return-orders/{created['id']}", token=bought.token)
     assert canonical.json["data"] == details.json["data"]
     # and the order's lines say which may still be returned (``is_returned`` means "returnable")
-    lines = api.get(f"/api/orders/{bought.order.id}", token=bought.token).json["data"]["order"]["products"]
-    assert {line["id"]: line["is_returned"] for line in lines} == {bought.first.id: False, bought.second.id: True}
+    order = api.get(f"/api/orders/{bought.order.id}", token=bought.token).json["data"]["order"]
+    assert {line["id"]: line["is_returned"] for line in order["products"]} == {
+        bought.first.id: False, bought.second.id: True}
+    assert order["is_returnable"] is True
 
 
 def test_canonical_route_asks_with_201_and_lists_newest_first(api, shop):
@@ -161,8 +163,10 @@ def test_canonical_route_asks_with_201_and_lists_newest_first(api, shop):
     listing = api.get("/api/return-orders", token=bought.token, params={"page": 1, "per_page": 1}).json["data"]
     assert listing["total"] == 2 and [r["id"] for r in listing["returnOrders"]] == [
         second.json["data"]["returnOrder"]["id"]]
-    lines = api.get(f"/api/orders/{bought.order.id}", token=bought.token).json["data"]["order"]["products"]
-    assert [line["is_returned"] for line in lines] == [False, False]
+    # and once every line is in a return, the order offers no "Return" action any more
+    order = api.get(f"/api/orders/{bought.order.id}", token=bought.token).json["data"]["order"]
+    assert [line["is_returned"] for line in order["products"]] == [False, False]
+    assert order["is_returnable"] is False
 
 
 def test_every_refusal_answers_422_without_data(api, shop):

@@ -101,8 +101,10 @@ def order_details(order: Order) -> dict:
         for r in Review.across_tenants(Review.product, Review.rating)
         .where(Review.user == order.user_id, Review.product.in_([item.product_id for item in items]))
     }
-    returnable = services.is_returnable(order)
-    returned = return_services.returned_item_ids(order) if returnable else set()
+    window_open = services.is_returnable(order)
+    returned = return_services.returned_item_ids(order) if window_open else set()
+    # The "Return" action is offered while some line can still be returned.
+    returnable = window_open and any(item.id not in returned for item in items)
     return {
         "id": order.id,
         "order_code": order.code,
@@ -118,7 +120,7 @@ def order_details(order: Order) -> dict:
         "delivery_charge": money.to_float(order.delivery_charge),
         "quantity": order.quantity,
         "shop": _shop(order.tenant_id),
-        "products": [_line(item, ratings, returnable and item.id not in returned) for item in items],
+        "products": [_line(item, ratings, window_open and item.id not in returned) for item in items],
         "invoice_url": invoice.url(order),
         "payment_receipt_url": invoice.receipt_url(order),
         "address": order_address(order),
