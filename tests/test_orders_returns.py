@@ -22,6 +22,7 @@ from plugins.payments import services as payments
 from plugins.payments.models import (
     CUSTOMER_WALLET, PLATFORM, PLATFORM_OWNER, SHOP_WALLET, Payment, PaymentGateway, Refund,
 )
+from plugins.platform import services as platform
 from test_payments_stripe import get, intent_of, localstripe, pay_at_stripe, stripe_api, stripe_on  # noqa: F401
 
 RETURN_ORDER = {
@@ -169,6 +170,26 @@ def test_canonical_route_asks_with_201_and_lists_newest_first(api, shop):
     assert order["is_returnable"] is False
 
 
+def test_the_return_window_follows_the_platform_setting(api, shop):
+    # given an order delivered eight days ago, and a platform that allows returns for ten days
+    shop_id, _ = shop
+    bought = Delivered(api, shop_id)
+    with context.use(tenant=shop_id), db.transaction():
+        Order.update(delivered_at=dt.datetime.utcnow() - dt.timedelta(days=8)).where(
+            Order.id == bought.order.id).execute()
+    with db.transaction():
+        platform.set_settings({orders.RETURN_DAYS_SETTING: 10})
+    try:
+        # when the app reads the order, then it offers the return with the platform's window
+        order = api.get(f"/api/orders/{bought.order.id}", token=bought.token).json["data"]["order"]
+        assert (order["is_returnable"], order["return_order_within_days"]) == (True, 10)
+        # and asking for it is accepted
+        assert bought.ask(api, [bought.first.id]).status == 200
+    finally:
+        with db.transaction():
+            platform.set_settings({orders.RETURN_DAYS_SETTING: orders.DEFAULT_RETURN_DAYS})
+
+
 def test_every_refusal_answers_422_without_data(api, shop):
     shop_id, _ = shop
     # given an order not delivered yet
@@ -177,7 +198,7 @@ def test_every_refusal_answers_422_without_data(api, shop):
     # given a delivered order whose return window has closed
     late = Delivered(api, shop_id)
     with context.use(tenant=shop_id), db.transaction():
-        Order.update(delivered_at=dt.datetime.utcnow() - dt.timedelta(days=orders.RETURN_DAYS, minutes=1)).where(
+        Order.update(delivered_at=dt.datetime.utcnow() - dt.timedelta(days=orders.return_days(), minutes=1)).where(
             Order.id == late.order.id).execute()
     assert_refused(late.ask(api, [late.first.id]), "order_id")
     # given a returnable order: a product it lacks, a line returned already, a cash order without a bank account

@@ -131,7 +131,7 @@ def order_details(order: Order) -> dict:
         ],
         "is_returnable": returnable,
         "last_return_date": services.last_return_date(order).strftime("%Y-%m-%d"),
-        "return_order_within_days": services.RETURN_DAYS,
+        "return_order_within_days": services.return_days(),
         "history": history(order),
     }
 

@@ -30,8 +30,9 @@ from plugins.platform import services as platform
 CASH = "cash"
 EXPIRY_SETTING = "orders.unpaid_expiry_minutes"
 DEFAULT_EXPIRY_MINUTES = 30
-# The app shows "Return" for this many days after an order was delivered (the original's fixed 3).
-RETURN_DAYS = 3
+# The app shows "Return" for this many days after an order was delivered (the original's 3 by default).
+RETURN_DAYS_SETTING = "orders.return_within_days"
+DEFAULT_RETURN_DAYS = 3
 
 
 class NotFound(LookupError):
@@ -100,8 +101,13 @@ def is_returnable(order: Order, now: dt.datetime | None = None) -> bool:
     return last_return_date(order) > (now or utcnow())
 
 
+def return_days() -> int:
+    """How many days after delivery a customer may ask for a return (a platform setting)."""
+    return int(platform.get_setting(RETURN_DAYS_SETTING, DEFAULT_RETURN_DAYS))
+
+
 def last_return_date(order: Order) -> dt.datetime:
-    return (order.delivered_at or order.created_at) + dt.timedelta(days=RETURN_DAYS)
+    return (order.delivered_at or order.created_at) + dt.timedelta(days=return_days())
 
 
 # -- changing ------------------------------------------------------------------------
