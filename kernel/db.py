@@ -174,8 +174,12 @@ def context_changed() -> None:
 
 
 @contextmanager
-def transaction(write: bool = True):
+def transaction(write: bool = True, savepoint: bool = True):
     """Open the one transaction of a state change (nested calls become savepoints).
+
+    ``savepoint=False`` runs a nested call as a plain part of the open
+    transaction: for a step whose failure fails the caller's whole change,
+    where a savepoint would only cost two round trips.
 
     On SQLite a writing transaction takes the write lock at BEGIN (IMMEDIATE) so
     two writers queue on ``busy_timeout`` instead of failing on lock upgrade.
@@ -184,6 +188,9 @@ def transaction(write: bool = True):
     """
     db = database.obj
     if db.in_transaction():
+        if not savepoint:
+            yield
+            return
         with db.atomic():
             yield
         return

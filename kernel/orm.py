@@ -7,6 +7,7 @@ import peewee
 
 from kernel import context
 from kernel.db import database
+from kernel.statements import tenant_filter_value
 
 
 def utcnow() -> dt.datetime:
@@ -45,15 +46,15 @@ class TenantModel(BaseModel):
 
     @classmethod
     def select(cls, *fields):
-        return super().select(*fields).where(cls.tenant_id == context.require_tenant_id())
+        return super().select(*fields).where(cls.tenant_id == tenant_filter_value())
 
     @classmethod
     def update(cls, __data=None, **update):
-        return super().update(__data, **update).where(cls.tenant_id == context.require_tenant_id())
+        return super().update(__data, **update).where(cls.tenant_id == tenant_filter_value())
 
     @classmethod
     def delete(cls):
-        return super().delete().where(cls.tenant_id == context.require_tenant_id())
+        return super().delete().where(cls.tenant_id == tenant_filter_value())
 
     @classmethod
     def across_tenants(cls, *fields):

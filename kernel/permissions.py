@@ -2,12 +2,16 @@
 
 from kernel import invalidation
 from kernel.models import Permission, Role, RolePermission, UserRole
+from kernel.statements import Slot, Statement
 
 ROLES = ("root", "superadmin", "seller", "customer", "rider")
 # Roles that hold every permission, whatever the table says.
 ALL_POWERFUL = frozenset({"root"})
 
 _role_permissions = invalidation.VersionedCache()
+_roles_of = Statement(
+    lambda: Role.select(Role.name).join(UserRole).where(UserRole.user == Slot("user")).tuples()
+)
 
 
 def _load_role(role: str) -> frozenset[str]:
@@ -21,7 +25,7 @@ def _load_role(role: str) -> frozenset[str]:
 
 
 def roles_of(user_id: int) -> frozenset[str]:
-    return frozenset(r.name for r in Role.select(Role.name).join(UserRole).where(UserRole.user == user_id))
+    return frozenset(name for (name,) in _roles_of.execute(user=user_id))
 
 
 def permissions_of(roles: frozenset[str]) -> frozenset[str]:

@@ -5,6 +5,7 @@ import datetime as dt
 from kernel import config
 from kernel.models import Plan, Tenant, TenantUsage
 from kernel.orm import utcnow
+from kernel.statements import Slot, Statement
 
 # Metrics counted per calendar month; every other metric is a running total.
 MONTHLY_METRICS = frozenset({"orders_per_month"})
@@ -51,8 +52,33 @@ def limit_of(plan: Plan, metric: str) -> int | None:
     return limits.get(metric)
 
 
+_plan = Statement(lambda: Plan.select().join(Tenant, on=(Tenant.plan == Plan.id)).where(Tenant.id == Slot("tenant")))
+
+
 def _plan_of(tenant_id: int) -> Plan:
-    return Plan.select().join(Tenant, on=(Tenant.plan == Plan.id)).where(Tenant.id == tenant_id).get()
+    plan = _plan.first(tenant=tenant_id)
+    if plan is None:
+        raise Plan.DoesNotExist(f"no plan for tenant {tenant_id}")
+    return plan
+
+
+def _take_query(limited: bool):
+    """Insert the period's row, or add to it (while the sum stays within ``limit`` when ``limited``)."""
+    return (
+        TenantUsage.insert(tenant=Slot("tenant", TenantUsage.tenant), metric=Slot("metric", TenantUsage.metric),
+                           period=Slot("period", TenantUsage.period), used=Slot("amount", TenantUsage.used))
+        .on_conflict(
+            conflict_target=[TenantUsage.tenant, TenantUsage.metric, TenantUsage.period],
+            update={TenantUsage.used: TenantUsage.used + Slot("amount", TenantUsage.used)},
+            where=(TenantUsage.used + Slot("amount", TenantUsage.used) <= Slot("limit", TenantUsage.used))
+            if limited else None,
+        )
+        .returning(TenantUsage.used)
+        .tuples()
+    )
+
+
+_take = Statement(_take_query)
 
 
 def take(tenant_id: int, metric: str, amount: int = 1) -> int:
@@ -69,17 +95,8 @@ def take(tenant_id: int, metric: str, amount: int = 1) -> int:
     period = period_of(metric)
     where = (TenantUsage.tenant == tenant_id) & (TenantUsage.metric == metric) & (TenantUsage.period == period)
     if limit is None or amount <= limit:
-        taken = list(
-            TenantUsage.insert(tenant=tenant_id, metric=metric, period=period, used=amount)
-            .on_conflict(
-                conflict_target=[TenantUsage.tenant, TenantUsage.metric, TenantUsage.period],
-                update={TenantUsage.used: TenantUsage.used + amount},
-                where=None if limit is None else (TenantUsage.used + amount <= limit),
-            )
-            .returning(TenantUsage.used)
-            .tuples()
-            .execute()
-        )
+        taken = _take.rows(limit is not None, tenant=tenant_id, metric=metric, period=period, amount=amount,
+                           limit=limit)
         if taken:
             return taken[0][0]
     # Over the limit (more than it allows at all, or than is left of it).

@@ -11,8 +11,13 @@ import secrets
 
 from kernel.models import AccessToken, User
 from kernel.orm import utcnow
+from kernel.statements import Slot, Statement
 
 TOKEN_DAYS = 30
+
+_by_id = Statement(
+    lambda: AccessToken.select(AccessToken, User).join(User).where(AccessToken.id == Slot("id")).limit(1)
+)
 
 
 def _digest(secret: str) -> str:
@@ -40,12 +45,7 @@ def authenticate(header_value: str | None) -> tuple[User, AccessToken] | None:
     token_id, _, secret = token.strip().partition("|")
     if not (token_id.isascii() and token_id.isdigit()) or not secret or len(token_id) > 18:
         return None
-    row = (
-        AccessToken.select(AccessToken, User)
-        .join(User)
-        .where(AccessToken.id == int(token_id))
-        .first()
-    )
+    row = _by_id.first(id=int(token_id))
     if row is None or not hmac.compare_digest(row.secret_hash, _digest(secret)):
         return None
     if row.expires_at is not None and row.expires_at < utcnow():

@@ -9,6 +9,7 @@ built from plain values by :func:`card`, whether they come from models
 
 from kernel import storage
 from kernel.models import Tenant
+from kernel.statements import Slot, Statement
 from plugins.catalog import money, pricing
 from plugins.catalog.browse import sql
 from plugins.catalog.models import Brand, Favorite, Product, ProductImage, ShopProfile
@@ -49,13 +50,22 @@ def shop_card(shop_id: int, name: str | None, has_profile: bool, logo: str | Non
     }
 
 
+_shop_names = Statement(lambda: Tenant.select(Tenant.id, Tenant.name).where(Tenant.id.in_(Slot("ids", many=True))).tuples())
+_card_profiles = Statement(
+    lambda: ShopProfile.across_tenants(
+        ShopProfile.tenant_id, ShopProfile.logo, ShopProfile.rating, ShopProfile.delivery_charge,
+        ShopProfile.estimated_delivery_time,
+    ).where(ShopProfile.tenant_id.in_(Slot("ids", many=True)))
+)
+
+
 def shop_cards(shop_ids) -> dict[int, dict]:
     """``Product.Shop`` objects by shop id."""
     ids = list(set(shop_ids))
     if not ids:
         return {}
-    names = {t.id: t.name for t in Tenant.select(Tenant.id, Tenant.name).where(Tenant.id.in_(ids))}
-    profiles = {p.tenant_id: p for p in ShopProfile.across_tenants().where(ShopProfile.tenant_id.in_(ids))}
+    names = dict(_shop_names.execute(ids=ids))
+    profiles = {p.tenant_id: p for p in _card_profiles.execute(ids=ids)}
     cards = {}
     for shop_id in ids:
         profile = profiles.get(shop_id)

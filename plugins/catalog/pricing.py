@@ -8,6 +8,7 @@ listing, which reads bare rows, cannot drift apart.
 from dataclasses import dataclass
 
 from kernel.orm import utcnow
+from kernel.statements import Slot, Statement
 from plugins.catalog.models import FlashSale, FlashSaleProduct, Product
 
 
@@ -20,6 +21,20 @@ class FlashOffer:
     remaining: int
 
 
+_running = Statement(
+    lambda: FlashSaleProduct.across_tenants(FlashSaleProduct, FlashSale.id)
+    .join(FlashSale)
+    .where(
+        FlashSaleProduct.product.in_(Slot("ids", many=True)),
+        FlashSale.is_active == True,  # noqa: E712
+        FlashSale.start_at <= Slot("now"),
+        FlashSale.end_at > Slot("now"),
+        FlashSaleProduct.sold < FlashSaleProduct.quantity,
+    )
+    .order_by(FlashSaleProduct.price.desc(), FlashSaleProduct.id.desc())
+)
+
+
 def running_offers(product_ids) -> dict[int, FlashOffer]:
     """Live flash-sale offers for products (running sale, units left), one query.
 
@@ -29,19 +44,7 @@ def running_offers(product_ids) -> dict[int, FlashOffer]:
     ids = list(product_ids)
     if not ids:
         return {}
-    now = utcnow()
-    rows = (
-        FlashSaleProduct.across_tenants(FlashSaleProduct, FlashSale.id)
-        .join(FlashSale)
-        .where(
-            FlashSaleProduct.product.in_(ids),
-            FlashSale.is_active == True,  # noqa: E712
-            FlashSale.start_at <= now,
-            FlashSale.end_at > now,
-            FlashSaleProduct.sold < FlashSaleProduct.quantity,
-        )
-        .order_by(FlashSaleProduct.price.desc(), FlashSaleProduct.id.desc())
-    )
+    rows = _running.execute(ids=ids, now=utcnow())
     # Ordered dearest first, so the cheapest offer of a product is written last and kept.
     return {
         row.product_id: FlashOffer(row.flash_sale_id, row.price, row.quantity - row.sold)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from kernel import context, db
+from kernel.statements import Slot, Statement
 from plugins.catalog.models import FlashSaleProduct, Product
 
 
@@ -58,22 +59,22 @@ def take(lines) -> None:
                     _take_line(line)
 
 
+_take_product = Statement(
+    lambda: Product.update(quantity=Product.quantity - Slot("n"), sold_count=Product.sold_count + Slot("n"))
+    .where(Product.id == Slot("product"), Product.quantity >= Slot("n"))
+)
+_take_flash_sale = Statement(
+    lambda: FlashSaleProduct.update(sold=FlashSaleProduct.sold + Slot("n"))
+    .where(FlashSaleProduct.flash_sale == Slot("sale"), FlashSaleProduct.product == Slot("product"),
+           FlashSaleProduct.sold + Slot("n") <= FlashSaleProduct.quantity)
+)
+
+
 def _take_line(line: StockLine) -> None:
-    taken = (
-        Product.update(quantity=Product.quantity - line.quantity, sold_count=Product.sold_count + line.quantity)
-        .where(Product.id == line.product_id, Product.quantity >= line.quantity)
-        .execute()
-    )
-    if not taken:
+    if not _take_product.execute(product=line.product_id, n=line.quantity):
         raise OutOfStock(line.product_id)
     if line.flash_sale_id is not None:
-        sold = (
-            FlashSaleProduct.update(sold=FlashSaleProduct.sold + line.quantity)
-            .where(FlashSaleProduct.flash_sale == line.flash_sale_id,
-                   FlashSaleProduct.product == line.product_id,
-                   FlashSaleProduct.sold + line.quantity <= FlashSaleProduct.quantity)
-            .execute()
-        )
+        sold = _take_flash_sale.execute(sale=line.flash_sale_id, product=line.product_id, n=line.quantity)
         if not sold:
             raise OutOfStock(line.product_id, flash_sale=True)
 

@@ -2,6 +2,11 @@
 
 from kernel import db
 from kernel.models import User
+from kernel.statements import Slot, Statement
+
+_lock = Statement(
+    lambda: User.select(User.id).where(User.id == Slot("user")).limit(1).for_update("FOR NO KEY UPDATE").tuples()
+)
 
 
 def lock_customer(user_id: int) -> None:
@@ -14,4 +19,4 @@ def lock_customer(user_id: int) -> None:
     written meanwhile. SQLite's writing transactions are serialised already.
     """
     if db.is_postgres():
-        User.select(User.id).where(User.id == user_id).for_update("FOR NO KEY UPDATE").first()
+        _lock.rows(user=user_id)

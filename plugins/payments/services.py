@@ -18,6 +18,7 @@ import peewee
 
 from kernel import context, db, invalidation, tenancy
 from kernel.orm import utcnow
+from kernel.statements import Create
 from plugins.payments import ledger
 from plugins.payments.gateways import GatewayNotOffered, PaymentStart, RefundResult
 from plugins.payments.ledger import Movement
@@ -140,6 +141,9 @@ def update_gateway(name: str, changes: dict) -> PaymentGateway:
 # -- payments ----------------------------------------------------------------------
 
 
+_create_payment_row = Create(Payment)
+
+
 def create_payment(user_id: int, gateway: str, shares: dict[int, int]) -> Payment:
     """Create the pending payment of a checkout: ``shares`` maps each shop id to its amount (minor units).
 
@@ -151,8 +155,8 @@ def create_payment(user_id: int, gateway: str, shares: dict[int, int]) -> Paymen
     if gateway not in {g.name for g in offered_gateways(shares)}:
         raise GatewayNotOffered(gateway)
     now = utcnow()
-    with context.use(user=user_id), db.transaction():
-        payment = Payment.create(
+    with context.use(user=user_id), db.transaction(savepoint=False):
+        payment = _create_payment_row(
             user=user_id, gateway=gateway, amount=sum(shares.values()), currency=ledger.currency(),
             created_at=now, updated_at=now,
         )
@@ -169,7 +173,7 @@ def start_payment(payment: Payment) -> PaymentStart:
     Raises ``PaymentDeclined`` when the gateway refuses, and ``GatewayNotOffered``
     when no loaded plugin answers for the gateway.
     """
-    with context.use(user=payment.user_id), db.transaction():
+    with context.use(user=payment.user_id), db.transaction(savepoint=False):
         started = tenancy.plugin_host().hook.gateway_start_payment(gateway=payment.gateway, payment=payment)
     if started is None:
         raise GatewayNotOffered(payment.gateway)

@@ -14,6 +14,7 @@ from peewee import Case
 
 from kernel import invalidation
 from kernel.models import Tenant
+from kernel.statements import Slot, Statement
 from plugins.catalog import visibility
 from plugins.catalog.models import Favorite, Product
 
@@ -83,25 +84,62 @@ def storefront_filter(tenant) -> tuple[str, object]:
     return "ceiling", (ceiling, hidden)
 
 
-def in_storefront(tenant):
-    """The condition "the product's shop is shown on this storefront"."""
+def storefront_shape(tenant) -> tuple[tuple, dict]:
+    """The storefront filter as a statement shape and the values of its slots (see :func:`storefront_condition`)."""
     kind, value = storefront_filter(tenant)
+    if kind == "none":
+        return ("none", False), {}
+    if kind == "in":
+        return ("in", False), {"shops": list(value)}
+    ceiling, hidden = value
+    return ("ceiling", bool(hidden)), {"ceiling": ceiling, "hidden": list(hidden)}
+
+
+def storefront_condition(shape: tuple, value_of):
+    """The condition "the product's shop is shown on this storefront", its values looked up by name.
+
+    ``value_of`` gives literal values for a plain query, or slots for a
+    compiled statement; either way the condition is this one.
+    """
+    kind, has_hidden = shape
     if kind == "none":
         return Product.tenant_id.in_([])
     if kind == "in":
-        return Product.tenant_id.in_(list(value))
-    ceiling, hidden = value
-    condition = Product.tenant_id <= ceiling
-    return condition & Product.tenant_id.not_in(list(hidden)) if hidden else condition
+        return Product.tenant_id.in_(value_of("shops"))
+    condition = Product.tenant_id <= value_of("ceiling")
+    return condition & Product.tenant_id.not_in(value_of("hidden")) if has_hidden else condition
+
+
+def _slot(name: str) -> Slot:
+    return Slot(name, many=name != "ceiling")
+
+
+def _published(condition, fields):
+    return Product.across_tenants(*fields).where(
+        condition,
+        Product.is_active == True,  # noqa: E712
+        Product.is_approved == True,  # noqa: E712
+    )
 
 
 def visible_products(tenant, *fields):
     """Published products of the shops this storefront shows (``tenant`` None = the marketplace)."""
-    return Product.across_tenants(*fields).where(
-        in_storefront(tenant),
-        Product.is_active == True,  # noqa: E712
-        Product.is_approved == True,  # noqa: E712
-    )
+    shape, values = storefront_shape(tenant)
+    return _published(storefront_condition(shape, values.__getitem__), fields)
+
+
+def visible_products_statement(shape: tuple, *fields):
+    """:func:`visible_products` for a compiled ``Statement`` of one storefront shape (``storefront_shape``)."""
+    return _published(storefront_condition(shape, _slot), fields)
+
+
+_visible_one = Statement(lambda *shape: visible_products_statement(shape).where(Product.id == Slot("id")).limit(1))
+
+
+def visible_product(tenant, product_id: int) -> Product | None:
+    """One product if this storefront shows it (the statement every cart change starts with)."""
+    shape, values = storefront_shape(tenant)
+    return _visible_one.first(*shape, id=product_id, **values)
 
 
 def favorite_categories(user_id: int):

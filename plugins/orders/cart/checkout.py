@@ -6,11 +6,18 @@ digital), the catalog's VAT, and the live plugins' ``cart_adjustments``
 (coupons, discounts, fees, gifts). The app shows the sums over those shops.
 """
 
+from kernel.statements import Slot, Statement
 from plugins.catalog import money
 from plugins.catalog.models import ShopProfile
 from plugins.catalog.payloads import shop_cards
 from plugins.orders.cart import pricing
 from plugins.orders.cart.services import Line, by_shop, visible_lines
+
+
+_delivery_charges = Statement(
+    lambda: ShopProfile.across_tenants(ShopProfile.tenant_id, ShopProfile.delivery_charge)
+    .where(ShopProfile.tenant_id.in_(Slot("shops", many=True))).tuples()
+)
 
 
 def shop_parts(tenant, user_id: int, shop_ids, coupon_code: str | None) -> list[tuple[list[Line], pricing.ShopTotals]]:
@@ -23,8 +30,7 @@ def shop_parts(tenant, user_id: int, shop_ids, coupon_code: str | None) -> list[
     """
     groups = by_shop(visible_lines(tenant, user_id))
     chosen = [shop_id for shop_id in groups if shop_ids is None or shop_id in shop_ids]
-    profiles = ShopProfile.across_tenants(ShopProfile.tenant_id, ShopProfile.delivery_charge)
-    charges = dict(profiles.where(ShopProfile.tenant_id.in_(chosen)).tuples()) if chosen else {}
+    charges = dict(_delivery_charges.execute(shops=chosen)) if chosen else {}
     carts = []
     for shop_id in chosen:
         lines = tuple(line.priced() for line in groups[shop_id])

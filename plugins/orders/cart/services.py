@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from kernel import context, db
 from kernel.orm import utcnow
+from kernel.statements import Create, Slot, Statement
 from plugins.catalog import money, payloads
 from plugins.catalog import pricing as catalog_pricing
 from plugins.catalog.browse import queries
@@ -116,14 +117,27 @@ def _colors(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Variant]:
     }
 
 
-def visible_lines(tenant, user_id: int, *where) -> list[Line]:
-    """The customer's lines this storefront shows, oldest first, in a fixed number of queries."""
-    rows = list(
+def _lines_query(only: str | None, *storefront):
+    """The customer's lines whose product the storefront shows; ``only`` narrows to one ``product`` or ``line``."""
+    narrowed = {None: (), "product": (CartItem.product == Slot("product"),), "line": (CartItem.id == Slot("line"),)}
+    return (
         CartItem.across_tenants(CartItem, Product)
         .join(Product, on=(CartItem.product == Product.id))
-        .where(CartItem.user == user_id, CartItem.product.in_(queries.visible_products(tenant, Product.id)), *where)
+        .where(CartItem.user == Slot("user"),
+               CartItem.product.in_(queries.visible_products_statement(storefront, Product.id)), *narrowed[only])
         .order_by(CartItem.id)
     )
+
+
+_lines = Statement(_lines_query)
+
+
+def visible_lines(tenant, user_id: int, product_id: int | None = None, line_id: int | None = None) -> list[Line]:
+    """The customer's lines this storefront shows (all, of one product, or one line), oldest first, in a fixed
+    number of queries."""
+    only = "product" if product_id is not None else "line" if line_id is not None else None
+    shape, values = queries.storefront_shape(tenant)
+    rows = _lines.rows(only, *shape, user=user_id, product=product_id, line=line_id, **values)
     sizes = _sizes({(r.product_id, r.size_id) for r in rows if r.size_id})
     colors = _colors({(r.product_id, r.color_id) for r in rows if r.color_id})
     offers = catalog_pricing.running_offers({r.product_id for r in rows})
@@ -146,7 +160,7 @@ def by_shop(lines: list[Line]) -> dict[int, list[Line]]:
 
 
 def _line(tenant, user_id: int, line_id: int) -> Line:
-    found = visible_lines(tenant, user_id, CartItem.id == line_id)
+    found = visible_lines(tenant, user_id, line_id=line_id)
     if not found:
         raise NotFound("This product is not in your cart.")
     return found[0]
@@ -173,8 +187,17 @@ def _delete(shop_id: int, line_ids) -> None:
         CartItem.delete().where(CartItem.id.in_(list(line_ids))).execute()
 
 
-def _same(column, value):
-    return column.is_null() if value is None else column == value
+def _same_line_query(no_size: bool, no_color: bool):
+    """The customer's line of a product in a size and colour (either may be none)."""
+    return CartItem.across_tenants().where(
+        CartItem.user == Slot("user"), CartItem.product == Slot("product"),
+        CartItem.size.is_null() if no_size else CartItem.size == Slot("size"),
+        CartItem.color.is_null() if no_color else CartItem.color == Slot("color"),
+    ).limit(1)
+
+
+_same_line = Statement(_same_line_query)
+_new_line = Create(CartItem)
 
 
 def add(tenant, user_id: int, product_id: int, quantity: int, size_id: int | None, color_id: int | None) -> None:
@@ -183,7 +206,7 @@ def add(tenant, user_id: int, product_id: int, quantity: int, size_id: int | Non
     The product must be one this storefront shows, the size and colour ones it
     comes in, and the line's new quantity within its minimum and its stock.
     """
-    product = queries.visible_products(tenant).where(Product.id == product_id).first()
+    product = queries.visible_product(tenant, product_id)
     if product is None:
         raise Refused("product_id", "This product is not available.")
     if size_id is not None and not _sizes({(product.id, size_id)}):
@@ -195,15 +218,13 @@ def add(tenant, user_id: int, product_id: int, quantity: int, size_id: int | Non
     # BEGIN instead of being switched to and back inside the transaction.
     with context.use(tenant=product.tenant_id), db.transaction():
         lock_customer(user_id)
-        item = CartItem.across_tenants().where(
-            CartItem.user == user_id, CartItem.product == product.id,
-            _same(CartItem.size, size_id), _same(CartItem.color, color_id),
-        ).first()
+        item = _same_line.first(size_id is None, color_id is None, user=user_id, product=product.id, size=size_id,
+                                color=color_id)
         current = item.quantity if item else 0
         _check(product, offer, current + quantity, current)
         if item is None:
-            CartItem.create(tenant_id=product.tenant_id, user=user_id, product=product.id, size=size_id,
-                            color=color_id, quantity=quantity)
+            _new_line(tenant_id=product.tenant_id, user=user_id, product=product.id, size=size_id, color=color_id,
+                      quantity=quantity)
         else:
             item.quantity, item.updated_at = current + quantity, utcnow()
             item.save(only=[CartItem.quantity, CartItem.updated_at])
@@ -218,7 +239,7 @@ def step(tenant, user_id: int, product_id: int, delta: int) -> bool:
     """
     with db.transaction():
         lock_customer(user_id)
-        lines = visible_lines(tenant, user_id, CartItem.product == product_id)
+        lines = visible_lines(tenant, user_id, product_id=product_id)
         if not lines:
             raise NotFound("This product is not in your cart.")
         line = lines[-1]

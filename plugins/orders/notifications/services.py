@@ -13,6 +13,7 @@ import datetime as dt
 from kernel import context, db, mail, tenancy
 from kernel.models import User
 from kernel.orm import utcnow
+from kernel.statements import Create, Slot, Statement
 from plugins.catalog import money
 from plugins.orders.notifications.models import OrderMail
 from plugins.orders.orders import payloads
@@ -62,9 +63,13 @@ def _summary(order: Order, items: list | None = None) -> str:
     return "\n".join([*lines, "", f"Total: {_amount(order.payable)}", f"Payment: {payment}", f"Deliver to: {where}"])
 
 
+_create_mail = Create(OrderMail)
+_people = Statement(lambda: User.select(User.id, User.name, User.email).where(User.id.in_(Slot("ids", many=True))))
+
+
 def _queue(order: Order, recipient: str, subject: str, body: str) -> int:
     with context.use(tenant=order.tenant_id):
-        return OrderMail.create(order=order.id, recipient=recipient, subject=subject, body=body).id
+        return _create_mail(order=order.id, recipient=recipient, subject=subject, body=body).id
 
 
 def placed(order: Order) -> list[int]:
@@ -78,7 +83,7 @@ def placed(order: Order) -> list[int]:
     shop = tenancy.get(order.tenant_id)
     owner_id = shop.owner_id if shop else None
     wanted = {order.user_id} | ({owner_id} if owner_id else set())
-    users = {row.id: row for row in User.select(User.id, User.name, User.email).where(User.id.in_(list(wanted)))}
+    users = {row.id: row for row in _people.execute(ids=list(wanted))}
     customer = users.get(order.user_id)
     owner = users.get(owner_id) if owner_id else None
     shop_name = shop.name if shop else ""

@@ -16,6 +16,7 @@ import peewee
 
 from kernel import context, db, tenancy
 from kernel.orm import utcnow
+from kernel.statements import Create
 from plugins.catalog import stock
 from plugins.orders.orders import transitions
 from plugins.orders.orders.models import (
@@ -113,11 +114,14 @@ def last_return_date(order: Order) -> dt.datetime:
 # -- changing ------------------------------------------------------------------------
 
 
+_create_event = Create(OrderStatusEvent)
+
+
 def record(order: Order, from_status: str | None, to_status: str, actor: str, actor_id: int | None,
            note: str = "") -> None:
     """Append one row to the order's history (inside the caller's transaction, as the order's shop)."""
     with context.use(tenant=order.tenant_id):
-        OrderStatusEvent.create(
+        _create_event(
             order=order.id, user_id=order.user_id, from_status=from_status, to_status=to_status, actor=actor,
             actor_id=actor_id, note=note[:255],
         )

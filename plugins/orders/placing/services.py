@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from kernel import context, db, plans
 from kernel.orm import utcnow
+from kernel.statements import Create, Slot, Statement
 from plugins.catalog import pricing as catalog_pricing
 from plugins.catalog import stock
 from plugins.catalog.browse import queries
@@ -96,6 +97,23 @@ def _remember(user_id: int, key: str, digest: str, answer: Answer) -> None:
         PlacementKey.create(user=user_id, key=key, fingerprint=digest, status=answer.status, body=answer.data)
 
 
+_next_number = Statement(
+    lambda: OrderSequence.insert(tenant_id=Slot("shop", OrderSequence.tenant_id), last=1)
+    .on_conflict(conflict_target=[OrderSequence.tenant_id], update={OrderSequence.last: OrderSequence.last + 1})
+    .returning(OrderSequence.last).tuples()
+)
+_address_of = Statement(
+    lambda: Address.select().where((Address.id == Slot("id")) & (Address.user == Slot("user"))).limit(1)
+)
+_shop_profiles = Statement(
+    lambda: ShopProfile.across_tenants(
+        ShopProfile.tenant_id, ShopProfile.delivery_charge, ShopProfile.min_order_amount, ShopProfile.prefix,
+    ).where(ShopProfile.tenant_id.in_(Slot("shops", many=True)))
+)
+_clear = Statement(lambda: CartItem.delete().where(CartItem.id.in_(Slot("ids", many=True))))
+_create_order_row = Create(Order)
+
+
 def next_number(shop_id: int) -> int:
     """Take the shop's next order number in one upsert under the counter row's lock: no two orders share one.
 
@@ -106,12 +124,11 @@ def next_number(shop_id: int) -> int:
     if context.tenant_id() != shop_id:
         with context.use(tenant=shop_id):
             return next_number(shop_id)
-    query = OrderSequence.insert(tenant_id=shop_id, last=1).on_conflict(
-        conflict_target=[OrderSequence.tenant_id], update={OrderSequence.last: OrderSequence.last + 1},
-    )
     if db.is_postgres():
-        return query.returning(OrderSequence.last).tuples().execute()[0][0]
-    query.execute()
+        return _next_number.rows(shop=shop_id)[0][0]
+    OrderSequence.insert(tenant_id=shop_id, last=1).on_conflict(
+        conflict_target=[OrderSequence.tenant_id], update={OrderSequence.last: OrderSequence.last + 1},
+    ).execute()
     return OrderSequence.select(OrderSequence.last).scalar()
 
 
@@ -122,7 +139,7 @@ def order_code(prefix: str, number: int) -> str:
 
 def _address(user_id: int, address_id: int) -> dict:
     with context.use(user=user_id):
-        row = Address.get_or_none((Address.id == address_id) & (Address.user == user_id))
+        row = _address_of.first(id=address_id, user=user_id)
     if row is None:
         raise Refused("address_id", "The selected address id is invalid.")
     return address_payload(row)
@@ -134,8 +151,7 @@ def _names(model, ids) -> dict[int, str]:
 
 
 def _profiles(shop_ids) -> dict[int, ShopProfile]:
-    rows = ShopProfile.across_tenants().where(ShopProfile.tenant_id.in_(list(shop_ids)))
-    return {row.tenant_id: row for row in rows}
+    return {row.tenant_id: row for row in _shop_profiles.execute(shops=list(shop_ids))}
 
 
 def _check_gateway(method: str, shop_ids) -> None:
@@ -164,7 +180,7 @@ def _create_order(request: Request, lines: list[Line], totals, address: dict, pr
     now = utcnow()
     with context.use(tenant=shop_id):
         number = next_number(shop_id)
-        order = Order.create(
+        order = _create_order_row(
             tenant_id=shop_id, user=request.user_id, number=number, code=order_code(prefix, number),
             payment=payment_id, payment_method=request.payment_method, address=address,
             quantity=totals.cart.quantity,
@@ -310,7 +326,7 @@ def _prefix(profiles: dict, shop_id: int) -> str:
 def _clear_lines(shop_id: int, line_ids: list[int]) -> None:
     """Delete the placed lines from the cart, as the shop that owns them."""
     with context.use(tenant=shop_id):
-        CartItem.delete().where(CartItem.id.in_(line_ids)).execute()
+        _clear.execute(ids=line_ids)
 
 
 def _after_commit(order: Order):
