@@ -140,7 +140,7 @@ def _authenticate(req, spec: OpSpec) -> None:
             raise APIError(401, "Unauthenticated.")
         return
     ctx.user, ctx.token = found
-    ctx.roles = permissions.roles_of(ctx.user.id)
+    ctx.roles = ctx.token.roles
     if spec.roles and not ctx.roles & (set(spec.roles) | permissions.ALL_POWERFUL):
         raise APIError(403, "This action is unauthorized.")
     if spec.permission and not permissions.allowed(ctx.roles, spec.permission):
