@@ -1,8 +1,9 @@
 """Plan limits: atomic check-and-take, release, and the usage report."""
 
 import datetime as dt
+from collections.abc import Mapping
 
-from kernel import config
+from kernel import config, tenancy
 from kernel.models import Plan, Tenant, TenantUsage
 from kernel.orm import utcnow
 from kernel.statements import Slot, Statement
@@ -43,23 +44,20 @@ def period_of(metric: str, when: dt.datetime | None = None) -> str:
     return (when or utcnow()).strftime("%Y-%m") if metric in MONTHLY_METRICS else ""
 
 
-def limit_of(plan: Plan, metric: str) -> int | None:
-    """Return the plan's limit for a metric; None means unlimited."""
-    limits = plan.limits or {}
+def limit_of(limits: Mapping, metric: str) -> int | None:
+    """Return a plan's limit for a metric from its ``limits``; None means unlimited."""
     if metric == BYTES_METRIC:
         megabytes = limits.get("storage_mb")
         return None if megabytes is None else megabytes * MB
     return limits.get(metric)
 
 
-_plan = Statement(lambda: Plan.select().join(Tenant, on=(Tenant.plan == Plan.id)).where(Tenant.id == Slot("tenant")))
-
-
-def _plan_of(tenant_id: int) -> Plan:
-    plan = _plan.first(tenant=tenant_id)
-    if plan is None:
-        raise Plan.DoesNotExist(f"no plan for tenant {tenant_id}")
-    return plan
+def _snapshot(tenant_id: int) -> tenancy.TenantInfo:
+    """The tenant's snapshot, which carries its plan's slug and limits (no query while it is cached)."""
+    info = tenancy.get(tenant_id)
+    if info is None:
+        raise Tenant.DoesNotExist(f"no tenant {tenant_id}")
+    return info
 
 
 def _take_query(limited: bool):
@@ -90,8 +88,8 @@ def take(tenant_id: int, metric: str, amount: int = 1) -> int:
     both get the last unit. Run it inside the transaction of the change it
     pays for, so a rollback gives the unit back.
     """
-    plan = _plan_of(tenant_id)
-    limit = limit_of(plan, metric)
+    shop = _snapshot(tenant_id)
+    limit = limit_of(shop.plan_limits, metric)
     period = period_of(metric)
     where = (TenantUsage.tenant == tenant_id) & (TenantUsage.metric == metric) & (TenantUsage.period == period)
     if limit is None or amount <= limit:
@@ -101,7 +99,7 @@ def take(tenant_id: int, metric: str, amount: int = 1) -> int:
             return taken[0][0]
     # Over the limit (more than it allows at all, or than is left of it).
     current = TenantUsage.select(TenantUsage.used).where(where).scalar() or 0
-    raise LimitExceeded(metric, limit, current, plan.slug)
+    raise LimitExceeded(metric, limit, current, shop.plan)
 
 
 def release(tenant_id: int, metric: str, amount: int = 1, when: dt.datetime | None = None) -> None:
@@ -119,7 +117,7 @@ def release(tenant_id: int, metric: str, amount: int = 1, when: dt.datetime | No
 
 def usage(tenant_id: int) -> dict:
     """Return ``{metric: {current, limit, remaining, percent}}`` for every limited metric."""
-    plan = _plan_of(tenant_id)
+    shop = _snapshot(tenant_id)
     rows = {
         (row.metric, row.period): row.used
         for row in TenantUsage.select().where(TenantUsage.tenant == tenant_id)
@@ -129,7 +127,7 @@ def usage(tenant_id: int) -> dict:
         current = rows.get((metric, period_of(metric)), 0)
         if metric == "storage_mb":
             current += -(-rows.get((BYTES_METRIC, ""), 0) // MB)
-        limit = limit_of(plan, metric)
+        limit = limit_of(shop.plan_limits, metric)
         report[metric] = {
             "current": current,
             "limit": limit,

@@ -2,7 +2,9 @@
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import peewee
 
@@ -31,6 +33,8 @@ class TenantInfo:
     granted: frozenset
     live: frozenset
     owner_id: int | None
+    #: The plan's limits (``{metric: allowance}``, None or absent = unlimited), read-only.
+    plan_limits: Mapping = field(default_factory=dict, compare=False)
     #: The cached hook view of ``live``: every request of the storefront dispatches through it.
     hooks: object = field(default=None, compare=False, repr=False)
     #: ``status == "active"``, computed once per snapshot: every request asks it.
@@ -84,7 +88,7 @@ def _load(tenant_id: int) -> TenantInfo | None:
         id=row.id, slug=row.slug, name=row.name, status=row.status,
         plan=row.plan.slug, plan_name=row.plan.name, plan_features=plan_features,
         features=features, switched_off=switched_off, granted=granted, live=live,
-        owner_id=row.owner_id, hooks=_host.view(live) if _host else None,
+        owner_id=row.owner_id, plan_limits=MappingProxyType(dict(row.plan.limits or {})), hooks=_host.view(live) if _host else None,
     )
 
 

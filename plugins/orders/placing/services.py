@@ -2,13 +2,15 @@
 
 All of it is one transaction, taken after locking the customer's account row
 (as every cart change does): the cart is read and priced as the checkout
-summary shows it, the payment is written and the cart lines are deleted,
-then each shop's monthly order allowance is taken, the stock is taken, the
-orders are written, the ``order_placed`` hook runs, and the payment is
-started. Any refusal rolls every part back. The allowance, the stock and the
-shop's order counter are rows that every checkout of the shop updates and
-then holds locked until commit, so they come last: concurrent checkouts of
-one shop queue on each other for the shortest part of the transaction.
+summary shows it, the payment is written and the cart lines are deleted, the
+orders are written, the ``order_placed`` hook runs, the payment is started,
+and last each shop's monthly order allowance and the stock are taken. Any
+refusal rolls every part back. The allowance and the stock are rows that
+every checkout of the shop updates and then holds locked until commit, so
+they come last: concurrent checkouts of one shop queue on each other for the
+shortest part of the transaction. The shop's order counter, the third such
+row, is taken before the transaction in a statement of its own
+(:func:`_reserve_numbers`).
 
 A second request for the same cart (a double tap, a retry) waits on the
 customer's lock and then finds the lines gone, so a cart becomes orders
@@ -110,6 +112,9 @@ _shop_profiles = Statement(
         ShopProfile.tenant_id, ShopProfile.delivery_charge, ShopProfile.min_order_amount, ShopProfile.prefix,
     ).where(ShopProfile.tenant_id.in_(Slot("shops", many=True)))
 )
+_cart_shops = Statement(
+    lambda: CartItem.across_tenants(CartItem.tenant_id).where(CartItem.user == Slot("user")).distinct().tuples()
+)
 _clear = Statement(lambda: CartItem.delete().where(CartItem.id.in_(Slot("ids", many=True))))
 _create_order_row = Create(Order)
 
@@ -117,19 +122,37 @@ _create_order_row = Create(Order)
 def next_number(shop_id: int) -> int:
     """Take the shop's next order number in one upsert under the counter row's lock: no two orders share one.
 
-    Call it inside the placing transaction (already as the shop, it saves a
-    context switch). The counter's unique index makes a shop's first two
-    orders meet on one row instead of creating two.
+    Inside a transaction the row stays locked until it ends; outside one (see
+    :func:`_reserve_numbers`) the upsert commits at once. The counter's
+    unique index makes a shop's first two orders meet on one row instead of
+    creating two.
     """
     if context.tenant_id() != shop_id:
         with context.use(tenant=shop_id):
             return next_number(shop_id)
     if db.is_postgres():
         return _next_number.rows(shop=shop_id)[0][0]
-    OrderSequence.insert(tenant_id=shop_id, last=1).on_conflict(
-        conflict_target=[OrderSequence.tenant_id], update={OrderSequence.last: OrderSequence.last + 1},
-    ).execute()
-    return OrderSequence.select(OrderSequence.last).scalar()
+    with db.transaction(savepoint=False):
+        OrderSequence.insert(tenant_id=shop_id, last=1).on_conflict(
+            conflict_target=[OrderSequence.tenant_id], update={OrderSequence.last: OrderSequence.last + 1},
+        ).execute()
+        return OrderSequence.select(OrderSequence.last).scalar()
+
+
+def _reserve_numbers(user_id: int, shop_ids) -> dict[int, int]:
+    """An order number for each named shop the customer has cart lines of, taken before placing begins.
+
+    Each number is its own short upsert, so a shop's counter row is locked
+    for that statement alone instead of until the placement commits; the
+    rows every checkout of a shop must hold to the end are then only its
+    stock and its monthly allowance. A placement refused afterwards leaves
+    its numbers unused: order numbers are unique and increasing, not gapless.
+    """
+    if not shop_ids:
+        return {}
+    with context.use(user=user_id):
+        in_cart = {shop_id for (shop_id,) in _cart_shops.execute(user=user_id)}
+    return {shop_id: next_number(shop_id) for shop_id in sorted(in_cart.intersection(shop_ids))}
 
 
 def order_code(prefix: str, number: int) -> str:
@@ -175,11 +198,11 @@ def _stock_lines(lines: list[Line]) -> list[stock.StockLine]:
 
 
 def _create_order(request: Request, lines: list[Line], totals, address: dict, prefix: str, names: dict,
-                  payment_id: int) -> Order:
+                  payment_id: int, number: int | None) -> Order:
     shop_id = totals.cart.shop_id
     now = utcnow()
     with context.use(tenant=shop_id):
-        number = next_number(shop_id)
+        number = number or next_number(shop_id)
         order = _create_order_row(
             tenant_id=shop_id, user=request.user_id, number=number, code=order_code(prefix, number),
             payment=payment_id, payment_method=request.payment_method, address=address,
@@ -217,6 +240,7 @@ def place(tenant, request: Request, idempotency: tuple[str, str] | None = None) 
     (403) before anything is written or with everything rolled back.
     """
     address = _address(request.user_id, request.address_id)
+    numbers = _reserve_numbers(request.user_id, request.shop_ids)
     with context.use(user=request.user_id), db.transaction():
         lock_customer(request.user_id)
         if idempotency is not None:
@@ -224,7 +248,7 @@ def place(tenant, request: Request, idempotency: tuple[str, str] | None = None) 
             if replayed is not None:
                 return replayed
         parts = checkout.shop_parts(tenant, request.user_id, request.shop_ids, request.coupon_code)
-        answer = _place_parts(request, parts, address, from_cart=True)
+        answer = _place_parts(request, parts, address, from_cart=True, numbers=numbers)
         if idempotency is not None:
             _remember(request.user_id, *idempotency, answer)
     return answer
@@ -265,8 +289,11 @@ def _part_of(tenant, order: Order) -> tuple[list[Line], pricing.ShopTotals]:
     return lines, pricing.totals(cart, None)
 
 
-def _place_parts(request: Request, parts, address: dict, from_cart: bool) -> Answer:
-    """Write one order per shop part under one payment, inside the caller's transaction; see the module."""
+def _place_parts(request: Request, parts, address: dict, from_cart: bool, numbers: dict | None = None) -> Answer:
+    """Write one order per shop part under one payment, inside the caller's transaction; see the module.
+
+    ``numbers`` are order numbers reserved per shop; a shop without one takes its number here.
+    """
     if not parts:
         raise Refused("shop_ids", EMPTY_CART)
     shop_ids = [totals.cart.shop_id for _, totals in parts]
@@ -287,28 +314,29 @@ def _place_parts(request: Request, parts, address: dict, from_cart: bool) -> Ans
     if from_cart:
         for shop_id in shop_ids:
             _clear_lines(shop_id, [line.item.id for line in all_lines if line.shop_id == shop_id])
-    # From here on the rows every checkout of the shop updates are locked until commit: keep it short.
-    for shop_id in sorted(shop_ids):
-        plans.take(shop_id, ORDERS_METRIC)
-    # A one-shop checkout (the usual one) stays in its shop from the stock to the order: one switch, not three.
-    with context.use(tenant=shop_ids[0]) if len(shop_ids) == 1 else nullcontext():
-        try:
-            stock.take(_stock_lines(all_lines))
-        except stock.OutOfStock as exc:
-            message = "Sorry! the flash sale is sold out." if exc.flash_sale else "Sorry! this product is sold out."
-            raise Refused("shop_ids", message) from None
-        placed = [
-            (_create_order(request, lines, totals, address, _prefix(profiles, totals.cart.shop_id), names,
-                           payment.id),
-             totals)
-            for lines, totals in parts
-        ]
+    numbers = numbers or {}
+    placed = [
+        (_create_order(request, lines, totals, address, _prefix(profiles, totals.cart.shop_id), names, payment.id,
+                       numbers.get(totals.cart.shop_id)),
+         totals)
+        for lines, totals in parts
+    ]
     for order, totals in placed:
         orders.shop_hooks(order.tenant_id).order_placed(order=order, totals=totals)
     try:
         started = payments.start_payment(payment)
     except PaymentDeclined as exc:
         raise Refused("payment_method", str(exc) or "The payment was declined.") from None
+    # Last, the rows every checkout of the shop updates and then holds locked until commit: keep that short.
+    for shop_id in sorted(shop_ids):
+        plans.take(shop_id, ORDERS_METRIC)
+    # A one-shop checkout (the usual one) takes its stock in one switch to the shop.
+    with context.use(tenant=shop_ids[0]) if len(shop_ids) == 1 else nullcontext():
+        try:
+            stock.take(_stock_lines(all_lines))
+        except stock.OutOfStock as exc:
+            message = "Sorry! the flash sale is sold out." if exc.flash_sale else "Sorry! this product is sold out."
+            raise Refused("shop_ids", message) from None
     for order, _ in placed:
         db.on_commit(_after_commit(order))
     return Answer(200, {
