@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from urllib.parse import unquote, urlparse
 
 import peewee
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledDatabase, _PooledPostgresqlDatabase
 
 from kernel import context
 
@@ -34,7 +34,24 @@ def _scope() -> tuple:
     return context.tenant_id(), context.user_id()
 
 
-class TenantAwarePostgres(PooledPostgresqlDatabase):
+class _AppRolePostgres(peewee.PostgresqlDatabase):
+    """PostgreSQL whose every new connection switches to the row-level-security role (when ``app_role``).
+
+    It sits below the pool in :class:`TenantAwarePostgres`, so the role is
+    set once per physical connection, not on every checkout from the pool.
+    """
+
+    app_role = True
+
+    def _connect(self):
+        conn = super()._connect()
+        if self.app_role:
+            with conn.cursor() as cur:
+                cur.execute(f"SET ROLE {APP_ROLE}")
+        return conn
+
+
+class TenantAwarePostgres(_PooledPostgresqlDatabase, _AppRolePostgres):
     """Pooled PostgreSQL that carries the tenant and user into every transaction.
 
     Inside ``BEGIN`` the settings are transaction-local. A statement outside a
@@ -46,13 +63,6 @@ class TenantAwarePostgres(PooledPostgresqlDatabase):
     def __init__(self, *args, app_role: bool = True, **kwargs):
         self.app_role = app_role
         super().__init__(*args, **kwargs)
-
-    def _connect(self):
-        conn = super()._connect()
-        if self.app_role:
-            with conn.cursor() as cur:
-                cur.execute(f"SET ROLE {APP_ROLE}")
-        return conn
 
     def begin(self, isolation_level=None):
         scope = _scope()
@@ -153,7 +163,12 @@ def ensure_app_role(url: str) -> None:
 
 @contextmanager
 def as_owner():
-    """Run a block as the connecting (owning) role, for migrations and grants only."""
+    """Run a block as the connecting (owning) role, for migrations and grants only.
+
+    The pool sets the application role once per physical connection, so a
+    connection whose role cannot be restored here is closed for good rather
+    than handed back to the pool as the owner.
+    """
     db = database.obj
     if not is_postgres():
         yield
@@ -163,7 +178,11 @@ def as_owner():
         try:
             yield
         finally:
-            db.execute_sql(f"SET ROLE {APP_ROLE}")
+            try:
+                db.execute_sql(f"SET ROLE {APP_ROLE}")
+            except Exception:
+                db.connection().close()  # the pool discards a closed connection instead of reusing it
+                raise
 
 
 def context_changed() -> None:
@@ -221,7 +240,7 @@ def on_commit(callback) -> None:
 def release() -> None:
     """Return this thread's connection to the pool at the end of a request."""
     db = database.obj
-    if isinstance(db, PooledPostgresqlDatabase) and not db.is_closed():
+    if isinstance(db, PooledDatabase) and not db.is_closed():
         db.close()
 
 
@@ -231,4 +250,4 @@ def release_function():
     SQLite keeps its per-thread connection between requests, so the request
     pipeline skips the call altogether instead of calling a no-op.
     """
-    return release if isinstance(database.obj, PooledPostgresqlDatabase) else None
+    return release if isinstance(database.obj, PooledDatabase) else None

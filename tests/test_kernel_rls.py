@@ -61,3 +61,32 @@ def test_tenant_switch_inside_a_transaction_follows(notes, make_shop):
             assert _raw_count("SELECT count(*) FROM note WHERE text = 'b only'") == 0
         with context.use(tenant=b["id"]):
             assert _raw_count("SELECT count(*) FROM note WHERE text = 'b only'") == 1
+
+
+def _current_user():
+    return db.database.obj.execute_sql("SELECT current_user").fetchone()[0]
+
+
+def test_pooled_connections_keep_the_app_role_after_owner_blocks():
+    # the role is set once per physical connection; as_owner switches back before the pool gets it again
+    with db.as_owner():
+        assert _current_user() != db.APP_ROLE
+    for _ in range(3):
+        assert _current_user() == db.APP_ROLE
+        db.release()
+
+
+def test_a_connection_whose_role_cannot_be_restored_is_closed_not_pooled():
+    import peewee
+
+    # given an owner block that leaves its connection in an aborted transaction (SET ROLE then fails)
+    with pytest.raises(peewee.DatabaseError):
+        with db.as_owner():
+            db.database.obj.execute_sql("BEGIN")
+            try:
+                db.database.obj.execute_sql("SELECT 1/0")
+            except peewee.DatabaseError:
+                pass
+    # then the next statement runs on another connection, as the app role
+    assert _current_user() == db.APP_ROLE
+    db.release()
