@@ -7,6 +7,8 @@ built from plain values by :func:`card`, whether they come from models
 (:func:`listing_cards`), so both give the same JSON.
 """
 
+from peewee import JOIN
+
 from kernel import storage
 from kernel.models import Tenant
 from kernel.statements import Slot, Statement
@@ -50,12 +52,15 @@ def shop_card(shop_id: int, name: str | None, has_profile: bool, logo: str | Non
     }
 
 
-_shop_names = Statement(lambda: Tenant.select(Tenant.id, Tenant.name).where(Tenant.id.in_(Slot("ids", many=True))).tuples())
-_card_profiles = Statement(
-    lambda: ShopProfile.across_tenants(
-        ShopProfile.tenant_id, ShopProfile.logo, ShopProfile.rating, ShopProfile.delivery_charge,
-        ShopProfile.estimated_delivery_time,
-    ).where(ShopProfile.tenant_id.in_(Slot("ids", many=True)))
+# A shop and its storefront profile (which it may not have yet, or may not publish) in one statement.
+_cards = Statement(
+    lambda: Tenant.select(
+        Tenant.id, Tenant.name, ShopProfile.tenant_id, ShopProfile.logo, ShopProfile.rating,
+        ShopProfile.delivery_charge, ShopProfile.estimated_delivery_time,
+    )
+    .join(ShopProfile, JOIN.LEFT_OUTER, on=(ShopProfile.tenant_id == Tenant.id))
+    .where(Tenant.id.in_(Slot("ids", many=True)))
+    .tuples()
 )
 
 
@@ -64,17 +69,11 @@ def shop_cards(shop_ids) -> dict[int, dict]:
     ids = list(set(shop_ids))
     if not ids:
         return {}
-    names = dict(_shop_names.execute(ids=ids))
-    profiles = {p.tenant_id: p for p in _card_profiles.execute(ids=ids)}
-    cards = {}
-    for shop_id in ids:
-        profile = profiles.get(shop_id)
-        if profile is None:
-            cards[shop_id] = shop_card(shop_id, names.get(shop_id), False, None, None, None, None)
-        else:
-            cards[shop_id] = shop_card(shop_id, names.get(shop_id), True, profile.logo, profile.rating,
-                                       profile.delivery_charge, profile.estimated_delivery_time)
-    return cards
+    found = {
+        shop_id: shop_card(shop_id, name, profile_of is not None, logo, rating, delivery_charge, delivery_time)
+        for shop_id, name, profile_of, logo, rating, delivery_charge, delivery_time in _cards.execute(ids=ids)
+    }
+    return {shop_id: found.get(shop_id) or shop_card(shop_id, None, False, None, None, None, None) for shop_id in ids}
 
 
 def variants(product_ids) -> tuple[dict, dict]:
