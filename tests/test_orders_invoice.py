@@ -190,3 +190,24 @@ def test_an_online_payment_gets_its_receipt_once_settled(api, shop, platform):
         remove()
     # then the receipt appears with the payment and downloads with no token
     assert before is None and fetch(api, after).content.startswith(b"%PDF")
+
+
+def test_reading_a_paid_order_renders_no_receipt_the_task_does(api, shop):
+    # given a delivered cash order whose receipt task has not run (its key is cleared, its file removed)
+    order, token = placed(api, shop[0])
+    for status in ("Confirm", "Processing", "On The Way", "Delivered"):
+        order = services.change_status(order, status, "seller", None)
+    key = reload(order).receipt_key
+    storage.backend().delete(key, private=True)
+    with context.use(tenant=order.tenant_id), db.transaction():
+        Order.update(receipt_key=None).where(Order.id == order.id).execute()
+    # when the app reads the details, then there is no link yet and nothing was rendered
+    details = api.get("/api/order-details", params={"order_id": order.id}, token=token).json["data"]["order"]
+    assert details["payment_status"] == "Paid" and details["payment_receipt_url"] is None
+    assert invoices_of(order, "receipts") == [] and reload(order).receipt_key is None
+    # when the task runs (twice: a retry), then one receipt exists and the details link it
+    first = tasks.make_receipt(order.id, tenant_id=order.tenant_id).get()
+    assert tasks.make_receipt(order.id, tenant_id=order.tenant_id).get() == first
+    url = api.get("/api/order-details", params={"order_id": order.id}, token=token).json["data"]["order"][
+        "payment_receipt_url"]
+    assert urlparse(url).path == f"/media-private/{first}" and len(invoices_of(order, "receipts")) == 1

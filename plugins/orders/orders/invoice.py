@@ -109,12 +109,20 @@ def ensure(order: Order) -> str:
                       lambda shop_name: render(order, services.items_of(order), shop_name))
 
 
+def ensure_receipt(order: Order) -> str:
+    """The storage key of the order's payment receipt, rendering and storing it first if it is not made yet."""
+    return _made_once(order, Order.receipt_key, "receipts", lambda shop_name: render_receipt(order, shop_name))
+
+
 def receipt_url(order: Order) -> str | None:
-    """A signed, expiring link to the order's payment receipt (made the first time); None until it is paid."""
-    if order.payment_status != PAYMENT_PAID:
+    """A signed, expiring link to the paid order's payment receipt; None until it is paid and the receipt made.
+
+    The receipt is made by a task queued when the payment lands
+    (``tasks.make_receipt``), so reading an order never renders a PDF.
+    """
+    if order.payment_status != PAYMENT_PAID or not order.receipt_key:
         return None
-    key = _made_once(order, Order.receipt_key, "receipts", lambda shop_name: render_receipt(order, shop_name))
-    return storage.backend().signed_url(key, expires_in=URL_LIFETIME)
+    return storage.backend().signed_url(order.receipt_key, expires_in=URL_LIFETIME)
 
 
 def url(order: Order) -> str | None:

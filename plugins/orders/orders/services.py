@@ -197,6 +197,7 @@ def _delivered(order: Order) -> None:
     if order.payment_method == CASH and payment is not None:
         payments.mark_share_paid(payment, order.tenant_id)
         Order.update(payment_status=PAYMENT_PAID).where(Order.id == order.id).execute()
+        db.on_commit(_receipt_maker(order.tenant_id, order.id))
     payments.credit_shop_on_delivery(order.tenant_id, f"order:{order.id}", order.payable, payment=payment)
 
 
@@ -236,9 +237,22 @@ def payment_settled(payment: Payment) -> None:
         return
     for shop_id, order_id in _orders_of_payment(payment):
         with context.use(tenant=shop_id), db.transaction():
-            Order.update(payment_status=PAYMENT_PAID, updated_at=utcnow()).where(
+            paid = Order.update(payment_status=PAYMENT_PAID, updated_at=utcnow()).where(
                 Order.id == order_id, Order.payment_status == PAYMENT_PENDING, Order.order_status != CANCELLED,
             ).execute()
+            if paid:
+                db.on_commit(_receipt_maker(shop_id, order_id))
+
+
+def _receipt_maker(shop_id: int, order_id: int):
+    """The after-commit step that queues the payment receipt of an order just marked paid."""
+
+    def enqueue():
+        from plugins.orders.orders import tasks  # the tasks module imports this one
+
+        tasks.make_receipt(order_id, tenant_id=shop_id)
+
+    return enqueue
 
 
 def payment_given_up(payment: Payment) -> None:
