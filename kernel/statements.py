@@ -158,12 +158,14 @@ class Create:
     The row is made in Python first, as peewee's ``create`` makes it (field
     defaults filled in the caller's context, the tenant's included), then
     written with one statement compiled once; returns the saved instance.
+    :meth:`many` writes several rows in one statement (compiled per count).
     """
 
     def __init__(self, model):
         self.model = model
         self.names = tuple(name for name, field in model._meta.fields.items() if not isinstance(field, peewee.AutoField))
         self._insert = Statement(lambda: model.insert(slots(model, *self.names)))
+        self._insert_rows = Statement(self._rows_query)
 
     def __call__(self, **values):
         row = self.model(**values)
@@ -171,6 +173,21 @@ class Create:
         row.id = self._insert.execute(**{name: data.get(name) for name in self.names})
         row._dirty.clear()
         return row
+
+    def many(self, rows: list[dict]) -> list:
+        """Insert one row per dict in one statement; returns the rows as (id-less) instances."""
+        made = [self.model(**values) for values in rows]
+        if made:
+            self._insert_rows.execute(len(made), **{
+                f"{name}.{index}": row.__data__.get(name) for index, row in enumerate(made) for name in self.names
+            })
+        return made
+
+    def _rows_query(self, count: int):
+        fields = self.model._meta.fields
+        return self.model.insert_many([
+            {fields[name]: Slot(f"{name}.{index}", fields[name]) for name in self.names} for index in range(count)
+        ]).as_rowcount()
 
 
 class _Compiled:
@@ -239,7 +256,8 @@ class _Captured(Exception):
 
 def _check_insert(query) -> None:
     model = getattr(query, "model", None)
-    given = query._insert if isinstance(query._insert, dict) else {}
+    rows = query._insert if isinstance(query._insert, list) else [query._insert]
+    given = set().union(*(row for row in rows if isinstance(row, dict)))
     missing = [
         field.name for field, default in (model._meta.defaults.items() if model is not None else ())
         if callable(default) and field not in given

@@ -121,3 +121,14 @@ def test_create_fills_defaults_in_context_and_returns_the_saved_row(notes, two_s
         assert notes.get_by_id(note.id).text == "made"
     with pytest.raises(NoTenantError):
         create(text="nobody's")
+
+
+def test_create_many_writes_every_row_in_one_statement_per_count(notes, two_shops):
+    a, _ = two_shops
+    create = Create(notes)
+    with context.use(tenant=a), db.transaction():
+        for texts in (["m1"], ["m2", "m3", "m4"], []):
+            made = create.many([{"text": text} for text in texts])
+            assert [row.text for row in made] == texts and all(row.tenant_id == a for row in made)
+        stored = sorted(t for (t,) in notes.select(notes.text).where(notes.text.startswith("m")).tuples())
+    assert stored == ["m1", "m2", "m3", "m4"]

@@ -142,6 +142,7 @@ def update_gateway(name: str, changes: dict) -> PaymentGateway:
 
 
 _create_payment_row = Create(Payment)
+_create_shares = Create(PaymentShare)
 
 
 def create_payment(user_id: int, gateway: str, shares: dict[int, int]) -> Payment:
@@ -160,10 +161,10 @@ def create_payment(user_id: int, gateway: str, shares: dict[int, int]) -> Paymen
             user=user_id, gateway=gateway, amount=sum(shares.values()), currency=ledger.currency(),
             created_at=now, updated_at=now,
         )
-        PaymentShare.insert_many([
+        _create_shares.many([
             {"payment": payment.id, "tenant_id": tenant_id, "user_id": user_id, "amount": amount}
             for tenant_id, amount in sorted(shares.items())
-        ]).execute()
+        ])
     return payment
 
 

@@ -117,6 +117,7 @@ _cart_shops = Statement(
 )
 _clear = Statement(lambda: CartItem.delete().where(CartItem.id.in_(Slot("ids", many=True))))
 _create_order_row = Create(Order)
+_create_items = Create(OrderItem)
 
 
 def next_number(shop_id: int) -> int:
@@ -226,9 +227,8 @@ def _create_order(request: Request, lines: list[Line], totals, address: dict, pr
             }
             for line, priced in ((line, line.priced()) for line in lines)
         ]
-        OrderItem.insert_many(rows).execute()
         # The lines just written, for the ``order_placed`` hooks (the order mail) to use without reading them back.
-        order.placed_items = [OrderItem(**row) for row in rows]
+        order.placed_items = _create_items.many(rows)
         orders.record(order, None, PENDING, transitions.CUSTOMER, request.user_id)
     return order
 
