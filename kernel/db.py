@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from urllib.parse import unquote, urlparse
 
 import peewee
+import psycopg2.extensions
 from playhouse.pool import PooledDatabase, _PooledPostgresqlDatabase
 
 from kernel import context
@@ -32,6 +33,20 @@ def _context_sql(scope: tuple | None = None) -> str:
 
 def _scope() -> tuple:
     return context.tenant_id(), context.user_id()
+
+
+# Statements prepared per connection at most; beyond it (an unusual spread of list lengths), statements run unprepared.
+MAX_PREPARED = 256
+
+
+class _Connection(psycopg2.extensions.connection):
+    """A psycopg2 connection that knows which statements are prepared on it (they live exactly as long as it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared: set[str] = set()
+        # Names whose PREPARE went out with a statement that failed: whether it took is asked before reuse.
+        self.unsure: set[str] = set()
 
 
 class _AppRolePostgres(peewee.PostgresqlDatabase):
@@ -63,6 +78,39 @@ class TenantAwarePostgres(_PooledPostgresqlDatabase, _AppRolePostgres):
     def __init__(self, *args, app_role: bool = True, **kwargs):
         self.app_role = app_role
         super().__init__(*args, **kwargs)
+
+    def execute_prepared(self, name: str, body: str, params):
+        """Run a compiled statement (``kernel.statements``) as the server-side prepared statement ``name``.
+
+        PostgreSQL then parses and plans it once per connection instead of on
+        every call: a third to three quarters of its CPU for the statements a
+        request sends. The first call sends ``PREPARE`` and ``EXECUTE``
+        together, so it costs no extra round trip. ``body`` is the SQL with
+        ``$n`` parameters. Prepared statements outlive a rolled-back
+        transaction, so after a failed first call the server is asked whether
+        the ``PREPARE`` took before the name is used again. Returns None when
+        this connection holds too many, and the caller runs the SQL plainly.
+        """
+        conn = self.connection()
+        prepared = conn.prepared
+        if name in conn.unsure:
+            conn.unsure.discard(name)
+            if self.execute_sql("SELECT 1 FROM pg_prepared_statements WHERE name = %s", (name,)).fetchone():
+                prepared.add(name)
+        fresh = name not in prepared
+        if fresh and len(prepared) >= MAX_PREPARED:
+            return None
+        sql = f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+        if fresh:
+            sql = f"PREPARE {name} AS {body}; {sql}"
+        try:
+            cursor = self.execute_sql(sql, params)
+        except Exception:
+            if fresh:
+                conn.unsure.add(name)
+            raise
+        prepared.add(name)
+        return cursor
 
     def begin(self, isolation_level=None):
         scope = _scope()
@@ -118,6 +166,7 @@ def make_database(url: str, app_role: bool = True) -> peewee.Database:
     }
     return TenantAwarePostgres(
         parsed.path.lstrip("/"),
+        connection_factory=_Connection,
         max_connections=32,
         stale_timeout=300,
         timeout=10,

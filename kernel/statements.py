@@ -20,6 +20,7 @@ Two rules keep a compiled statement as safe as the query it came from:
   leaves a field with a callable default to peewee.
 """
 
+import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
 
@@ -137,7 +138,8 @@ class Statement:
             self._database, self._shapes = database, {}
         compiled = self._shapes.get(shape) or self._compile(shape)
         sql, params = compiled.bind(values)
-        return compiled.query.clone()._execute(_Bound(database, sql, params))
+        prepared = compiled.prepared_form(sql, len(params)) if hasattr(database, "execute_prepared") else None
+        return compiled.query.clone()._execute(_Bound(database, sql, params, prepared))
 
     def rows(self, *shape, **values) -> list:
         return list(self.execute(*shape, **values))
@@ -198,6 +200,7 @@ class _Compiled:
         self.plan = tuple(param if isinstance(param, _Hole) else _Constant(param) for param in params)
         self.lists = tuple(step for step in self.plan if isinstance(step, _Hole) and step.many)
         self.by_length: dict[tuple, str] = {}
+        self.prepared: dict[str, tuple[str, str] | None] = {}
 
     def bind(self, values: dict) -> tuple[str, list]:
         try:
@@ -207,6 +210,18 @@ class _Compiled:
         if not self.lists:
             return self.sql, params
         return self._expand(params)
+
+    def prepared_form(self, sql: str, count: int) -> tuple[str, str] | None:
+        """``(name, body with $n parameters)`` to prepare ``sql`` under on PostgreSQL; None if it cannot be."""
+        if sql not in self.prepared:
+            form = None
+            # Only plain %s placeholders, one per parameter: a literal % would need psycopg2's escaping.
+            if count and sql.count("%") == sql.count("%s") == count:
+                parts = sql.split("%s")
+                body = parts[0] + "".join(f"${index}{part}" for index, part in enumerate(parts[1:], 1))
+                form = ("qc_" + hashlib.sha1(sql.encode()).hexdigest()[:24], body)
+            self.prepared[sql] = form
+        return self.prepared[sql]
 
     def _expand(self, params: list) -> tuple[str, list]:
         """Spell out each list slot as one placeholder per element (one SQL per combination of lengths)."""
@@ -267,14 +282,21 @@ def _check_insert(query) -> None:
 
 
 class _Bound:
-    """The database as a query's ``_execute`` sees it, sending SQL compiled earlier instead of compiling."""
+    """The database as a query's ``_execute`` sees it, sending SQL compiled earlier instead of compiling.
 
-    __slots__ = ("db", "sql", "params")
+    On PostgreSQL the SQL runs as a prepared statement of the connection (``prepared``: its name and body).
+    """
 
-    def __init__(self, db, sql, params):
-        self.db, self.sql, self.params = db, sql, params
+    __slots__ = ("db", "sql", "params", "prepared")
+
+    def __init__(self, db, sql, params, prepared=None):
+        self.db, self.sql, self.params, self.prepared = db, sql, params, prepared
 
     def execute(self, query, **_options):
+        if self.prepared is not None:
+            cursor = self.db.execute_prepared(*self.prepared, self.params)
+            if cursor is not None:
+                return cursor
         return self.db.execute_sql(self.sql, self.params)
 
     def __getattr__(self, name):

@@ -132,3 +132,43 @@ def test_create_many_writes_every_row_in_one_statement_per_count(notes, two_shop
             assert [row.text for row in made] == texts and all(row.tenant_id == a for row in made)
         stored = sorted(t for (t,) in notes.select(notes.text).where(notes.text.startswith("m")).tuples())
     assert stored == ["m1", "m2", "m3", "m4"]
+
+
+postgres_only = pytest.mark.skipif(not __import__("os").environ.get("DATABASE_URL", "").startswith("postgres"),
+                                   reason="prepared statements are PostgreSQL's")
+
+
+def _prepared_on_this_connection() -> set[str]:
+    rows = db.database.obj.execute_sql("SELECT name FROM pg_prepared_statements").fetchall()
+    return {name for (name,) in rows}
+
+
+@postgres_only
+def test_statements_run_prepared_once_per_connection(notes, two_shops):
+    a, _ = two_shops
+    by_text = Statement(lambda: notes.select(notes.text).where(notes.text == Slot("text")).tuples())
+    with context.use(tenant=a), db.transaction():
+        assert by_text.rows(text=f"{a}-0") == [(f"{a}-0",)]
+        names = _prepared_on_this_connection()
+        assert any(name.startswith("qc_") for name in names)
+        # the second call executes what the first prepared (no new statement) and sees other values
+        assert by_text.rows(text=f"{a}-1") == [(f"{a}-1",)]
+        assert _prepared_on_this_connection() == names
+
+
+@postgres_only
+def test_a_failed_first_call_leaves_the_statement_usable(notes, two_shops):
+    import peewee
+
+    a, _ = two_shops
+    ratio = Statement(lambda: notes.select((notes.id / Slot("by")).alias("r")).where(notes.text == Slot("text"))
+                      .tuples())
+    with context.use(tenant=a):
+        # the PREPARE goes out with an EXECUTE that fails (division by zero): the transaction rolls back,
+        # the prepared statement stays on the connection
+        with pytest.raises(peewee.DataError):
+            with db.transaction():
+                ratio.rows(by=0, text=f"{a}-0")
+        with db.transaction():
+            [(value,)] = ratio.rows(by=1, text=f"{a}-0")
+        assert value == notes.get(notes.text == f"{a}-0").id
