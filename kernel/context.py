@@ -59,20 +59,16 @@ leave = _scope.reset
 def use(tenant: int | None = ..., user: int | None = ...):
     """Run a block as the given tenant and/or user, restoring the previous values after.
 
-    The database layer is told at once so row-level security follows inside an
-    open transaction.
+    Inside an open transaction the database layer sends the values with the
+    next statement, so row-level security follows (``kernel.db``).
     """
-    from kernel import db
-
     current_tenant, current_user, req = _scope.get()
     token = _scope.set((
         current_tenant if tenant is ... else tenant,
         current_user if user is ... else user,
         req,
     ))
-    db.context_changed()
     try:
         yield
     finally:
         _scope.reset(token)
-        db.context_changed()

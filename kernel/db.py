@@ -17,6 +17,8 @@ from playhouse.pool import PooledDatabase, _PooledPostgresqlDatabase
 from kernel import context
 
 APP_ROLE = "qutecat_app"
+# The tenant and user last sent inside a transaction when nothing (reliable) was sent yet.
+UNSENT = object()
 
 database = peewee.DatabaseProxy()
 _after_commit: ContextVar[list | None] = ContextVar("after_commit", default=None)
@@ -119,25 +121,27 @@ class TenantAwarePostgres(_PooledPostgresqlDatabase, _AppRolePostgres):
         self._state.sent_scope = scope
 
     def execute_sql(self, sql, params=None):
-        if not self.in_transaction() and (context.tenant_id() is not None or context.user_id() is not None):
-            sql = _context_sql() + "; " + sql
+        """Send a statement, with the tenant and user in front of it when the server's may differ.
+
+        Inside a transaction the values last sent are remembered (per
+        connection and transaction); a statement whose context differs carries
+        the new values in its own round trip. A checkout switches to the shop
+        and back a dozen times, and only the statements pay, none of the
+        switches. Outside a transaction every statement carries them, as its
+        own implicit transaction.
+        """
+        scope = _scope()
+        if self.in_transaction():
+            if getattr(self._state, "sent_scope", UNSENT) != scope:
+                sql = _context_sql(scope) + "; " + sql
+                self._state.sent_scope = scope
+        elif scope != (None, None):
+            sql = _context_sql(scope) + "; " + sql
         return super().execute_sql(sql, params)
 
-    def apply_context(self):
-        """Re-send the tenant and user inside the open transaction after they changed.
-
-        A checkout switches to the shop and back a dozen times, mostly to the
-        values already in force; those switches cost no round trip. The values
-        last sent are remembered per connection and transaction. A savepoint
-        rolled back restores the server's values of its start, which are ours
-        too, since every ``context.use`` inside it has exited by then.
-        """
-        if not self.in_transaction():
-            return
-        scope = _scope()
-        if getattr(self._state, "sent_scope", None) != scope:
-            self.cursor().execute(_context_sql(scope))
-            self._state.sent_scope = scope
+    def forget_sent_scope(self) -> None:
+        """A savepoint was rolled back: the server is back to the values of its start, which may be older."""
+        self._state.sent_scope = UNSENT
 
 
 def make_database(url: str, app_role: bool = True) -> peewee.Database:
@@ -234,13 +238,6 @@ def as_owner():
                 raise
 
 
-def context_changed() -> None:
-    """Tell an open PostgreSQL transaction that the tenant or user in context changed."""
-    db = database.obj
-    if isinstance(db, TenantAwarePostgres):
-        db.apply_context()
-
-
 @contextmanager
 def transaction(write: bool = True, savepoint: bool = True):
     """Open the one transaction of a state change (nested calls become savepoints).
@@ -259,8 +256,13 @@ def transaction(write: bool = True, savepoint: bool = True):
         if not savepoint:
             yield
             return
-        with db.atomic():
-            yield
+        try:
+            with db.atomic():
+                yield
+        except BaseException:
+            if isinstance(db, TenantAwarePostgres):
+                db.forget_sent_scope()
+            raise
         return
     pending: list = []
     token = _after_commit.set(pending)

@@ -90,3 +90,23 @@ def test_a_connection_whose_role_cannot_be_restored_is_closed_not_pooled():
     # then the next statement runs on another connection, as the app role
     assert _current_user() == db.APP_ROLE
     db.release()
+
+
+def test_switches_inside_savepoints_and_their_rollback_keep_the_right_tenant(notes, make_shop):
+    a, _, _ = make_shop()
+    b, _, _ = make_shop()
+    for shop in (a, b):
+        with context.use(tenant=shop["id"]), db.transaction():
+            notes.create(text=f"only {shop['id']}")
+    mine = "SELECT count(*) FROM note WHERE text = 'only %s'"
+    with context.use(tenant=a["id"]), db.transaction():
+        with pytest.raises(RuntimeError):
+            with db.transaction():
+                with context.use(tenant=b["id"]):
+                    assert _raw_count(mine % b["id"]) == 1
+                raise RuntimeError("roll the savepoint back")
+        # back in shop a after the rolled-back savepoint, whatever was sent inside it
+        assert _raw_count(mine % a["id"]) == 1 and _raw_count(mine % b["id"]) == 0
+        with context.use(tenant=b["id"]):
+            pass  # a switch with no statement sends nothing, and changes nothing
+        assert _raw_count(mine % a["id"]) == 1
