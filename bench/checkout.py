@@ -395,9 +395,10 @@ class BumpCounter:
         from kernel.invalidation import channel_of
 
         self.count = 0
-        client = redis.Redis.from_url(url)
-        self.pubsub = client.pubsub(ignore_subscribe_messages=True)
-        self.pubsub.subscribe(**{channel_of(client): self._heard})
+        # Kept for the listener's life: a collected client disconnects its pool, the subscription's socket too.
+        self.client = redis.Redis.from_url(url)
+        self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        self.pubsub.subscribe(**{channel_of(self.client): self._heard})
         self.thread = self.pubsub.run_in_thread(sleep_time=0.2, daemon=True)
 
     def _heard(self, _message):
@@ -643,6 +644,10 @@ def profile_checkout(platform, shop_id: int, product_id: int, customer: tuple[st
             logger.setLevel(level)
             logger.propagate = propagate
         statements[name] = capture.sql
+    # Compiled statements run as prepared ones ("EXECUTE qc_..."): show what each name stands for.
+    bodies = dict(db.database.obj.execute_sql("SELECT name, statement FROM pg_prepared_statements").fetchall())
+    for name, sql in statements.items():
+        statements[name] = [_readable(text, bodies) for text in sql]
 
     from pyinstrument import Profiler
 
@@ -663,6 +668,18 @@ def profile_checkout(platform, shop_id: int, product_id: int, customer: tuple[st
         "text": profiler.output_text(unicode=True, color=False, show_all=False,
                                      processor_options={"filter_threshold": 0.015}),
     }
+
+
+def _readable(text: str, bodies: dict) -> str:
+    """A logged statement with ``EXECUTE name(...)`` replaced by the statement prepared under that name."""
+    for part in text.split("; "):
+        if part.startswith("EXECUTE "):
+            name = part[len("EXECUTE "):].split("(", 1)[0]
+            if name in bodies:
+                # The server keeps the whole query string that prepared it (set_config and EXECUTE included).
+                body = bodies[name].split(f"PREPARE {name} AS ", 1)[-1].split("; EXECUTE ", 1)[0]
+                text = text.replace(part, f"[prepared {name}] {body}")
+    return text
 
 
 # -- main -------------------------------------------------------------------------------------------------
@@ -870,6 +887,8 @@ def main() -> int:
                              "tasks_enqueued": sum(queue.llen(k) for k in queue.scan_iter("huey.redis.*"))}
         checks["stock_matches_orders"] &= STOCK - left == units_total + bare_total
         checks["ratio_ok"] = all(e["ratio"] >= TARGET for e in results["by_clients"].values())
+        # The bump count means something only if its listener was there to hear them.
+        checks["bump_listener_alive"] = bumps.thread.is_alive()
         results["checks"] = checks
         results_ok[0] = checks["all_200"] and checks["no_connection_errors"]
         results["load_1min_at_end"] = round(os.getloadavg()[0], 2)
