@@ -20,4 +20,4 @@ def on_starting(server):
     seeding.run(platform.host, phases=("essential",), echo=server.log.info)
     from kernel import db
 
-    db.database.obj.close()
+    db.disconnect()

@@ -295,6 +295,19 @@ def release() -> None:
         db.close()
 
 
+def disconnect() -> None:
+    """Close every connection this process holds, pooled ones included: before forking workers.
+
+    A pooled connection left idle in the parent would be inherited by every
+    worker, and two workers would talk over one socket.
+    """
+    db = database.obj
+    if isinstance(db, PooledDatabase):
+        db.close_all()
+    else:
+        db.close()
+
+
 def release_function():
     """The end-of-request release for the configured database, or None when there is none.
 

@@ -110,3 +110,16 @@ def test_switches_inside_savepoints_and_their_rollback_keep_the_right_tenant(not
         with context.use(tenant=b["id"]):
             pass  # a switch with no statement sends nothing, and changes nothing
         assert _raw_count(mine % a["id"]) == 1
+
+
+def test_disconnect_leaves_no_pooled_connection_for_forked_workers():
+    # given a connection used and handed back to the pool (as the gunicorn master does when it migrates)
+    assert _current_user() == db.APP_ROLE
+    db.release()
+    pool = db.database.obj
+    assert pool._connections
+    # when the master disconnects before forking, then no worker can inherit an open connection
+    db.disconnect()
+    assert not pool._connections and not pool._in_use
+    assert _current_user() == db.APP_ROLE
+    db.release()
