@@ -172,7 +172,7 @@ class Create:
     def __call__(self, **values):
         row = self.model(**values)
         data = row.__data__
-        row.id = self._insert.execute(**{name: data.get(name) for name in self.names})
+        row._pk = self._insert.execute(**{name: data.get(name) for name in self.names})
         row._dirty.clear()
         return row
 
