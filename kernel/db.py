@@ -115,26 +115,48 @@ class TenantAwarePostgres(_PooledPostgresqlDatabase, _AppRolePostgres):
         return cursor
 
     def begin(self, isolation_level=None):
-        scope = _scope()
-        with peewee.__exception_wrapper__:
-            self.cursor().execute("BEGIN; " + _context_sql(scope))
-        self._state.sent_scope = scope
+        """Open a transaction lazily: ``BEGIN`` travels with its first statement, in that statement's round trip.
+
+        The connection is taken now, as peewee's ``begin`` takes it: opening
+        one later, inside the transaction, would reset peewee's record of it.
+        """
+        self.connection()
+        self._state.begin_pending = True
+        self._state.sent_scope = UNSENT
+
+    def commit(self):
+        if not self._never_sent():
+            super().commit()
+
+    def rollback(self):
+        if not self._never_sent():
+            super().rollback()
+
+    def _never_sent(self) -> bool:
+        """Whether the ending transaction never reached the server (no statement ran in it); clears the mark."""
+        pending = getattr(self._state, "begin_pending", False)
+        self._state.begin_pending = False
+        return pending
 
     def execute_sql(self, sql, params=None):
         """Send a statement, with the tenant and user in front of it when the server's may differ.
 
         Inside a transaction the values last sent are remembered (per
         connection and transaction); a statement whose context differs carries
-        the new values in its own round trip. A checkout switches to the shop
+        the new values in its own round trip, and the transaction's first
+        statement carries its ``BEGIN`` too. A checkout switches to the shop
         and back a dozen times, and only the statements pay, none of the
-        switches. Outside a transaction every statement carries them, as its
-        own implicit transaction.
+        switches. Outside a transaction every statement carries the values, as
+        its own implicit transaction.
         """
         scope = _scope()
         if self.in_transaction():
             if getattr(self._state, "sent_scope", UNSENT) != scope:
                 sql = _context_sql(scope) + "; " + sql
                 self._state.sent_scope = scope
+            if getattr(self._state, "begin_pending", False):
+                sql = "BEGIN; " + sql
+                self._state.begin_pending = False
         elif scope != (None, None):
             sql = _context_sql(scope) + "; " + sql
         return super().execute_sql(sql, params)

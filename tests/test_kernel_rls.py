@@ -123,3 +123,25 @@ def test_disconnect_leaves_no_pooled_connection_for_forked_workers():
     assert not pool._connections and not pool._in_use
     assert _current_user() == db.APP_ROLE
     db.release()
+
+
+def test_a_transaction_reaches_the_server_with_its_first_statement(notes, make_shop):
+    import peewee
+
+    a, _, _ = make_shop()
+    with context.use(tenant=a["id"]):
+        # an empty transaction sends nothing, and leaves the connection idle
+        with db.transaction():
+            pass
+        assert db.database.obj.connection().get_transaction_status() == 0  # idle
+        # statements of one transaction commit together, or roll back together
+        with db.transaction():
+            notes.create(text="lazy 1")
+            assert db.database.obj.connection().get_transaction_status() == 2  # inside a transaction
+            notes.create(text="lazy 2")
+        with pytest.raises(peewee.IntegrityError):
+            with db.transaction():
+                notes.create(text="lazy 3")
+                notes.create(text=None)
+        texts = {n.text for n in notes.select().where(notes.text.startswith("lazy"))}
+    assert texts == {"lazy 1", "lazy 2"}
