@@ -164,11 +164,14 @@ def test_a_failed_first_call_leaves_the_statement_usable(notes, two_shops):
     ratio = Statement(lambda: notes.select((notes.id / Slot("by")).alias("r")).where(notes.text == Slot("text"))
                       .tuples())
     with context.use(tenant=a):
+        connection = db.database.obj.connection()
         # the PREPARE goes out with an EXECUTE that fails (division by zero): the transaction rolls back,
         # the prepared statement stays on the connection
         with pytest.raises(peewee.DataError):
             with db.transaction():
                 ratio.rows(by=0, text=f"{a}-0")
+        # on the same connection the statement runs again (no second PREPARE of the same name)
         with db.transaction():
             [(value,)] = ratio.rows(by=1, text=f"{a}-0")
+        assert db.database.obj.connection() is connection
         assert value == notes.get(notes.text == f"{a}-0").id
