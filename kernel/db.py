@@ -24,9 +24,9 @@ database = peewee.DatabaseProxy()
 _after_commit: ContextVar[list | None] = ContextVar("after_commit", default=None)
 
 
-def _context_sql(scope: tuple | None = None) -> str:
-    """Return the statement that sets the tenant and user (those in context by default) for one transaction."""
-    tenant, user = scope if scope is not None else _scope()
+def _context_sql(scope: tuple) -> str:
+    """Return the statement that sets a ``(tenant, user)`` scope for one transaction."""
+    tenant, user = scope
     return (
         "SELECT set_config('app.tenant_id', '%s', true), set_config('app.user_id', '%s', true)"
         % ("" if tenant is None else int(tenant), "" if user is None else int(user))

@@ -27,6 +27,7 @@ from contextvars import ContextVar
 import peewee
 
 from kernel import context
+from kernel.db import database as _database
 
 TENANT = "__tenant__"
 _compiling: ContextVar[bool] = ContextVar("statements_compiling", default=False)
@@ -133,7 +134,7 @@ class Statement:
         return compiled
 
     def execute(self, *shape, **values):
-        database = peewee_database()
+        database = _database.obj
         if database is not self._database:
             self._database, self._shapes = database, {}
         compiled = self._shapes.get(shape) or self._compile(shape)
@@ -228,7 +229,7 @@ class _Compiled:
         lengths = tuple(len(param) for step, param in zip(self.plan, params) if step in self.lists)
         sql = self.by_length.get(lengths)
         if sql is None:
-            sql, placeholder = self.sql, peewee_database().param
+            sql, placeholder = self.sql, _database.obj.param
             for step, length in zip(self.lists, lengths):
                 # An empty list matches nothing, as peewee's ``in_([])`` does.
                 spelled = ", ".join([placeholder] * length) if length else "NULL"
@@ -241,12 +242,6 @@ class _Compiled:
             else:
                 flat.append(param)
         return sql, flat
-
-
-def peewee_database():
-    from kernel.db import database
-
-    return database.obj
 
 
 def _sql_of(query, database) -> tuple[str, list]:
