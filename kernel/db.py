@@ -6,15 +6,20 @@ tenant and user set per transaction (never per session, which would leak
 through the pool).
 """
 
+import logging
+import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import unquote, urlparse
 
 import peewee
+import psycopg2
 import psycopg2.extensions
-from playhouse.pool import PooledDatabase, _PooledPostgresqlDatabase
+from playhouse.pool import MaxConnectionsExceeded, PooledDatabase, _PooledPostgresqlDatabase
 
 from kernel import context
+
+log = logging.getLogger("qutecat.db")
 
 APP_ROLE = "qutecat_app"
 # The tenant and user last sent inside a transaction when nothing (reliable) was sent yet.
@@ -298,7 +303,13 @@ def transaction(write: bool = True, savepoint: bool = True):
     finally:
         _after_commit.reset(token)
     for callback in pending:
-        callback()
+        try:
+            callback()
+        except Exception:
+            # The change is committed and the caller must hear so: a side effect that
+            # failed to start (its broker unreachable, say) is logged, never answered as
+            # a failure of the change, and never stops the callbacks after it.
+            log.exception("after-commit callback %r failed", callback)
 
 
 def on_commit(callback) -> None:
@@ -308,6 +319,29 @@ def on_commit(callback) -> None:
         callback()
     else:
         pending.append(callback)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot serve right now, rather than that a query is wrong.
+
+    Lost or refused connections, a server shutting down, deadlock and
+    serialization failures, a cancelled statement, SQLite's busy lock and a
+    pool with no free connection all pass if retried later: the API answers
+    them 503 with ``Retry-After`` instead of 500. Peewee wraps the driver's
+    error as ``orig``, sometimes twice over (and leaves the driver's more
+    specific classes unwrapped).
+    """
+    if isinstance(exc, MaxConnectionsExceeded):
+        return True
+    original = exc
+    while isinstance(original, peewee.PeeweeException) and getattr(original, "orig", None) is not None:
+        original = original.orig
+    if isinstance(original, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+        return True
+    if isinstance(original, sqlite3.OperationalError):
+        message = str(original)
+        return "locked" in message or "busy" in message
+    return False
 
 
 def release() -> None:

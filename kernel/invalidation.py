@@ -8,6 +8,7 @@ memory-mapped counter file, and PostgreSQL ones read a one-row table.
 """
 
 import fcntl
+import logging
 import mmap
 import operator
 import os
@@ -21,6 +22,7 @@ from kernel import config, db, redis_client
 from kernel.models import StateVersion
 
 KEY = "qutecat:state_version"
+log = logging.getLogger("qutecat.invalidation")
 
 
 def channel_of(client: redis.Redis) -> str:
@@ -34,50 +36,81 @@ def channel_of(client: redis.Redis) -> str:
 
 
 class _RedisClock:
+    """The version as ``(epoch, counter)``: the Redis counter, heard through a subscription.
+
+    Every (re)subscription of this process starts a new epoch, so whatever it
+    cached before the subscription broke (Redis restarted, its counter with
+    it, bumps lost meanwhile) never matches again. While Redis cannot be
+    reached, each read answers a version never seen before: caches reload from
+    the database on every request instead of failing it, and Redis is asked
+    again at most once per ``RETRY_SECONDS``.
+    """
+
+    RETRY_SECONDS = 1.0
+
     def __init__(self, url):
         self.client = redis_client.get()
         self.channel = channel_of(self.client)
         # A connection of its own with no read timeout: the listener blocks on it.
         self.listen_client = redis.Redis.from_url(url, protocol=2, health_check_interval=30)
         self.seen = None
+        self.epoch = 0
         self.lock = threading.Lock()
         self.listener = None
 
-    def _listen(self):
+    def _listen(self, epoch):
         pubsub = self.listen_client.pubsub(ignore_subscribe_messages=True)
         try:
             pubsub.subscribe(self.channel)
             # Read after subscribing, so no bump falls between the two.
-            self.seen = int(self.client.get(KEY) or 0)
+            self.seen = (epoch, int(self.client.get(KEY) or 0))
             for message in pubsub.listen():
                 # Take the announced value as is (not a max): after a Redis restart the
                 # counter starts again from 1, and the version only has to differ.
-                self.seen = int(message["data"])
+                self.seen = (epoch, int(message["data"]))
         except redis.RedisError:
-            self.seen = None
+            log.warning("state version subscription lost; caches reload until it is back")
         finally:
+            self.seen = None
             pubsub.close()
 
     def current(self):
-        listener = self.listener
-        if listener is None or not listener.is_alive():
-            self._start()
         seen = self.seen
-        return int(self.client.get(KEY) or 0) if seen is None else seen
+        if seen is not None:
+            return seen
+        if redis_client.reachable() is None:
+            return object()
+        try:
+            epoch = self._start()
+            return epoch, int(self.client.get(KEY) or 0)
+        except redis.RedisError:
+            redis_client.failed()
+            return object()
 
-    def _start(self):
+    def _start(self) -> int:
+        """Start a listener (a new epoch) unless one runs; return the running epoch."""
         with self.lock:
-            if self.listener is not None and self.listener.is_alive():
-                return
-            self.seen = None
-            self.listener = threading.Thread(target=self._listen, name="qutecat-invalidation", daemon=True)
-            self.listener.start()
+            if self.listener is None or not self.listener.is_alive():
+                self.epoch += 1
+                self.listener = threading.Thread(
+                    target=self._listen, args=(self.epoch,), name="qutecat-invalidation", daemon=True
+                )
+                self.listener.start()
+            return self.epoch
 
     def bump(self):
-        value = self.client.incr(KEY)
-        self.client.publish(self.channel, value)
-        if self.seen is not None:
-            self.seen = value
+        """Announce a change. A bump that cannot reach Redis is lost; when Redis is down,
+        every process's subscription broke with it, and its renewal starts a new epoch."""
+        try:
+            value = self.client.incr(KEY)
+            self.client.publish(self.channel, value)
+        except redis.RedisError:
+            redis_client.failed()
+            log.warning("state version bump lost: Redis unreachable")
+            return None
+        seen = self.seen
+        if seen is not None:
+            self.seen = (seen[0], value)
         return value
 
 

@@ -7,7 +7,7 @@ from typing import Callable
 import peewee
 
 from kernel import db
-from kernel.models import KERNEL_MODELS, MigrationRecord
+from kernel.models import KERNEL_MODELS, DeferredTask, MigrationRecord
 from kernel.orm import TenantModel
 
 log = logging.getLogger("qutecat.migrations")
@@ -139,7 +139,10 @@ def one_row_per_tenant(table: str, keep: str = "id") -> Callable[[], None]:
     return apply
 
 
-KERNEL_MIGRATIONS = [Migration(1, "kernel tables", create_tables(*KERNEL_MODELS))]
+KERNEL_MIGRATIONS = [
+    Migration(1, "kernel tables", create_tables(*KERNEL_MODELS)),
+    Migration(2, "task messages kept while Redis is down", create_tables(DeferredTask)),
+]
 
 
 def _grant_app_role() -> None:

@@ -165,6 +165,14 @@ class StateVersion(BaseModel):
     value = peewee.BigIntegerField(default=0)
 
 
+class DeferredTask(BaseModel):
+    """A task message the queue's Redis could not take when it was sent; relayed once Redis is back."""
+
+    payload = peewee.BlobField()
+    priority = peewee.IntegerField(null=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
 class MigrationRecord(BaseModel):
     """One applied migration of one plugin."""
 

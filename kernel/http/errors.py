@@ -4,12 +4,16 @@ import logging
 
 import falcon
 import peewee
+import redis
 from marshmallow import ValidationError
 
+from kernel import db
 from kernel.context import NoTenantError
 from kernel.plans import LimitExceeded
 
 log = logging.getLogger("qutecat.http")
+# Seconds a client is told to wait when a backing service is down for a moment.
+RETRY_AFTER = 5
 
 
 class APIError(Exception):
@@ -83,6 +87,11 @@ def install(app: falcon.App) -> None:
     """Register handlers so every error, expected or not, answers in the envelope."""
 
     def on_exception(req, resp, ex, params):
+        if db.unavailable(ex) or isinstance(ex, (redis.ConnectionError, redis.TimeoutError)):
+            log.warning("backing service unavailable on %s %s: %r", req.method, req.path, ex)
+            _send(resp, 503, {"message": "The service is briefly unavailable. Please try again."},
+                  {"Retry-After": RETRY_AFTER})
+            return
         log.exception("unhandled error on %s %s", req.method, req.path)
         _send(resp, 500, {"message": "Server error."})
 
