@@ -10,7 +10,7 @@ import pytest
 import requests
 from PIL import Image
 
-from kernel import storage, uploads
+from kernel import config, storage, uploads
 
 PUBLIC_BUCKET = "qutecat-public"
 PRIVATE_BUCKET = "qutecat-private"
@@ -34,19 +34,16 @@ def moto_endpoint():
     server.stop()
 
 
-@pytest.fixture
-def s3_storage(platform, moto_endpoint, monkeypatch):
-    """Switch the process to the S3 backend (fresh buckets), and back to local disk afterwards.
+def _use_bucket_server(endpoint: str, monkeypatch):
+    """Point the process's storage at fresh buckets on ``endpoint``; returns a boto3 client of it.
 
     The public bucket is readable by anyone, as an operator sets it up (a bucket
     policy, or a CDN in front); the private one only through presigned URLs.
     """
-    from kernel import config
-
-    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=5)
-    for name, value in {**S3_ENV, "S3_ENDPOINT_URL": moto_endpoint, "S3_PUBLIC_URL": f"{moto_endpoint}/{PUBLIC_BUCKET}"}.items():
+    requests.post(f"{endpoint}/moto-api/reset", timeout=5)
+    for name, value in {**S3_ENV, "S3_ENDPOINT_URL": endpoint, "S3_PUBLIC_URL": f"{endpoint}/{PUBLIC_BUCKET}"}.items():
         monkeypatch.setenv(name, value)
-    client = boto3.client("s3", endpoint_url=moto_endpoint)
+    client = boto3.client("s3", endpoint_url=endpoint)
     client.create_bucket(Bucket=PUBLIC_BUCKET)
     client.create_bucket(Bucket=PRIVATE_BUCKET)
     client.put_bucket_policy(Bucket=PUBLIC_BUCKET, Policy=json.dumps({
@@ -56,10 +53,21 @@ def s3_storage(platform, moto_endpoint, monkeypatch):
     }))
     config.reload()
     storage.reset()
-    yield storage.backend(), client
+    return client
+
+
+def _back_to_local_disk(monkeypatch) -> None:
     monkeypatch.undo()
     config.reload()
     storage.reset()
+
+
+@pytest.fixture
+def s3_storage(platform, moto_endpoint, monkeypatch):
+    """Switch the process to the S3 backend (fresh buckets), and back to local disk afterwards."""
+    client = _use_bucket_server(moto_endpoint, monkeypatch)
+    yield storage.backend(), client
+    _back_to_local_disk(monkeypatch)
 
 
 def _png(color="red") -> bytes:
@@ -155,6 +163,36 @@ def test_product_images_go_to_the_bucket_with_thumbnails(s3_storage, api, make_s
     thumb = client.get_object(Bucket=PUBLIC_BUCKET, Key=uploads.thumbnail_key(key))
     assert thumb["ContentType"] == "image/webp"
     assert Image.open(BytesIO(thumb["Body"].read())).format == "WEBP"
+
+
+def test_an_upload_with_the_bucket_server_down_answers_503_and_writes_nothing(platform, api, make_shop, monkeypatch):
+    from moto.server import ThreadedMotoServer
+
+    from kernel import context
+    from plugins.catalog.models import Category, Product
+
+    # given a shop whose storage server goes away after the platform was set up on it
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    _use_bucket_server(f"http://{host}:{port}", monkeypatch)
+    server.stop()
+    category = Category.select().where(Category.parent.is_null()).first()
+    shop, token, _host = make_shop("starter")
+    try:
+        # when the seller adds a product with its image
+        response = api.post("/api/seller/product/store", token=token, **_multipart(
+            {"name": "Unreachable Mug", "code": "55502", "category": str(category.id), "price": "12.5"},
+            {"thumbnail": ("mug.png", _png("blue"), "image/png")},
+        ))
+    finally:
+        _back_to_local_disk(monkeypatch)
+    # then the app is told to retry shortly, and no product exists without its image
+    assert response.status == 503, response
+    assert response.headers["retry-after"] == "5"
+    assert set(response.json) == {"message"}
+    with context.use(tenant=shop["id"]):
+        assert not Product.select().where(Product.code == "55502").exists()
 
 
 def _multipart(fields: dict, files: dict) -> dict:

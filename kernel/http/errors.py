@@ -2,6 +2,7 @@
 
 import logging
 
+import botocore.exceptions
 import falcon
 import peewee
 import redis
@@ -14,6 +15,11 @@ from kernel.plans import LimitExceeded
 log = logging.getLogger("qutecat.http")
 # Seconds a client is told to wait when a backing service is down for a moment.
 RETRY_AFTER = 5
+# Failures to reach Redis or the object storage (the database has ``kernel.db.unavailable``).
+UNREACHABLE = (
+    redis.ConnectionError, redis.TimeoutError,
+    botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError,
+)
 
 
 class APIError(Exception):
@@ -87,7 +93,7 @@ def install(app: falcon.App) -> None:
     """Register handlers so every error, expected or not, answers in the envelope."""
 
     def on_exception(req, resp, ex, params):
-        if db.unavailable(ex) or isinstance(ex, (redis.ConnectionError, redis.TimeoutError)):
+        if isinstance(ex, UNREACHABLE) or db.unavailable(ex):
             log.warning("backing service unavailable on %s %s: %r", req.method, req.path, ex)
             _send(resp, 503, {"message": "The service is briefly unavailable. Please try again."},
                   {"Retry-After": RETRY_AFTER})
