@@ -158,6 +158,8 @@ def test_redis_down_and_back_under_gunicorn(platform, own_redis, gunicorn_on_own
     # then the storefront and login still answer
     assert requests.get(f"{base}/api/products", headers=host, timeout=10).status_code == 200
     assert requests.get(f"{base}/api/master", headers=host, timeout=10).status_code == 200
+    ready = requests.get(f"{base}/readyz", timeout=10)
+    assert ready.status_code == 200 and ready.json()["data"] == {"database": True, "redis": False}
     assert requests.post(f"{base}/api/login", json=login, headers=host, timeout=10).status_code == 200
     # and login throttling holds, counted in the database meanwhile
     wrong = {**login, "password": "not-the-password"}
@@ -193,6 +195,7 @@ def test_database_refusing_connections_answers_503_then_recovers(api, customer_t
         assert refused.status == 503, refused
         assert refused.headers["retry-after"] == "5"
         assert set(refused.json) == {"message"} and isinstance(refused.json["message"], str)
+        assert api.get("/readyz").status == 503
     finally:
         with admin.cursor() as cur:
             cur.execute(f'ALTER DATABASE "{conftest.TEST_DB_NAME}" ALLOW_CONNECTIONS true')

@@ -13,7 +13,11 @@ class HealthResource:
 
 
 class ReadyResource:
-    @op(summary="Readiness: the database and Redis (when configured) answer", errors=(503,))
+    """Ready while the database answers: without Redis the platform serves degraded (see
+    docs/operations.md), so a balancer must not take every instance out for it; the
+    ``redis`` check still says so."""
+
+    @op(summary="Readiness: the database answers (Redis is reported, not required)", errors=(503,))
     def on_get(self, req, resp):
         checks = {"database": False, "redis": None}
         try:
@@ -21,16 +25,16 @@ class ReadyResource:
             checks["database"] = True
         except Exception:
             checks["database"] = False
-        client = redis_client.get()
-        if client is not None:
+        if redis_client.get() is not None:
+            client = redis_client.reachable()
             try:
-                checks["redis"] = bool(client.ping())
+                checks["redis"] = client is not None and bool(client.ping())
             except Exception:
+                redis_client.failed()
                 checks["redis"] = False
-        if checks["database"] and checks["redis"] is not False:
-            ok(resp, checks, "ready")
-        else:
+        if not checks["database"]:
             raise APIError(503, "not ready", checks=checks)
+        ok(resp, checks, "ready" if checks["redis"] is not False else "ready, degraded: Redis unreachable")
 
 
 def _send_file(resp, found, cache_control: list[str]) -> None:
