@@ -97,6 +97,17 @@ def test_openapi_document_covers_routes(api):
     assert doc["paths"]["/api/seller/features"]["get"]["security"] == [{"bearer": []}]
 
 
+def test_empty_optional_body_keys_are_documented_as_the_pipeline_reads_them(api):
+    # given an optional switch of a JSON body, which the pipeline reads as absent when it is ""
+    answered = api.post("/api/auth/resend-otp", json={"phone": "nobody@example.com", "forgot_password ": ""})
+    assert answered.status == 200, answered
+    # then the document accepts "" there too (and still the switch's own values), so clients and fuzzers agree
+    schema = api.get("/api/openapi.json", host="anything.invalid").json["components"]["schemas"]["ResendOtpIn"]
+    switch = schema["properties"]["forgot_password "]
+    assert {"type": "string", "enum": [""]} in switch["anyOf"]
+    assert schema["properties"]["phone"]["type"] == "string"
+
+
 def test_marketplace_host_variants(api):
     for host in (BASE_DOMAIN, f"www.{BASE_DOMAIN}", "127.0.0.1", f"{BASE_DOMAIN.upper()}."):
         assert api.get("/api/subscription/plans", host=host).status == 200, host

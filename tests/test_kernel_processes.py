@@ -108,7 +108,7 @@ def test_all_in_one_server_stops_on_ctrl_c_and_sigterm(tmp_path, signum):
     port = _free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "QUTECAT_HUEY_IMMEDIATE", "QUTECAT_VAR_DIR")}
-    env.update(QUTECAT_VAR_DIR=str(tmp_path / "var"), PORT=str(port))
+    env.update(QUTECAT_VAR_DIR=str(tmp_path / "var"), PORT=str(port), PYTHONFAULTHANDLER="1")
     proc = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -116,7 +116,11 @@ def test_all_in_one_server_stops_on_ctrl_c_and_sigterm(tmp_path, signum):
         # when it receives Ctrl-C or SIGTERM
         proc.send_signal(signum)
         # then the process exits (the consumer thread must not swallow the signal)
-        proc.wait(timeout=15)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)  # the fault handler prints every thread's stack
+            pytest.fail(f"still running 15 s after {signum!r}:\n{proc.communicate(timeout=15)[1].decode()[-6000:]}")
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -35,7 +35,11 @@ def _path_schema(converter: str | None) -> dict:
 
 
 def _schema_name(schema: Schema) -> str:
-    name = type(schema).__name__
+    return _class_name(type(schema))
+
+
+def _class_name(schema_class) -> str:
+    name = schema_class.__name__
     return name[:-6] if name.endswith("Schema") and len(name) > 6 else name
 
 
@@ -71,6 +75,32 @@ def _null_means_absent(json_bodies: set):
         return {}
 
     return attribute
+
+
+_EMPTY_STRING = {"type": "string", "enum": [""]}
+
+
+def _accepts_empty_string(prop: dict) -> bool:
+    return (prop.get("type") == "string" and not prop.get("minLength")
+            and not any(key in prop for key in ("enum", "pattern", "format")))
+
+
+def _empty_means_absent_in_bodies(document: dict, json_bodies: set) -> None:
+    """Optional top-level keys of a JSON body may be "" too, which the pipeline drops as absent.
+
+    Each such key whose own schema refuses "" (a number, a switch, an
+    enumeration) becomes "its schema, or the empty string".
+    """
+    components = document.get("components", {}).get("schemas", {})
+    for schema in json_bodies:
+        component = components.get(_class_name(schema))
+        if component is None:
+            continue
+        required = set(component.get("required", ()))
+        properties = component.get("properties", {})
+        for key, prop in properties.items():
+            if key not in required and not _accepts_empty_string(prop):
+                properties[key] = {"anyOf": [prop, _EMPTY_STRING]}
 
 
 def build(routes_with_ops, title: str, version: str) -> dict:
@@ -129,4 +159,6 @@ def build(routes_with_ops, title: str, version: str) -> dict:
         paths.setdefault(template, {})[method.lower()] = operation
     for template, operations in paths.items():
         doc.path(path=template, operations=operations)
-    return doc.to_dict()
+    document = doc.to_dict()
+    _empty_means_absent_in_bodies(document, json_bodies)
+    return document

@@ -14,10 +14,32 @@ from plugins.orders.cart import pricing
 from plugins.orders.cart.services import Line, by_shop, visible_lines
 
 
-_delivery_charges = Statement(
-    lambda: ShopProfile.across_tenants(ShopProfile.tenant_id, ShopProfile.delivery_charge)
-    .where(ShopProfile.tenant_id.in_(Slot("shops", many=True))).tuples()
+_profiles = Statement(
+    lambda: ShopProfile.across_tenants(
+        ShopProfile.tenant_id, ShopProfile.delivery_charge, ShopProfile.min_order_amount, ShopProfile.prefix,
+    ).where(ShopProfile.tenant_id.in_(Slot("shops", many=True)))
 )
+
+
+def shop_profiles(shop_ids) -> dict[int, ShopProfile]:
+    """What pricing and placing read of each shop's profile (delivery charge, minimum order, order prefix)."""
+    shop_ids = list(shop_ids)
+    return {row.tenant_id: row for row in _profiles.execute(shops=shop_ids)} if shop_ids else {}
+
+
+def priced_parts(tenant, user_id: int, shop_ids, coupon_code: str | None):
+    """:func:`shop_parts`, and the chosen shops' profiles it read, which placing goes on to use."""
+    groups = by_shop(visible_lines(tenant, user_id))
+    chosen = [shop_id for shop_id in groups if shop_ids is None or shop_id in shop_ids]
+    profiles = shop_profiles(chosen)
+    carts = []
+    for shop_id in chosen:
+        lines = tuple(line.priced() for line in groups[shop_id])
+        profile = profiles.get(shop_id)
+        carts.append(pricing.ShopCart(shop_id, user_id, lines,
+                                      pricing.delivery_charge(lines, profile.delivery_charge if profile else 0)))
+    parts = [(groups[cart.shop_id], pricing.totals(cart, coupon_code, tuple(carts))) for cart in carts]
+    return parts, profiles
 
 
 def shop_parts(tenant, user_id: int, shop_ids, coupon_code: str | None) -> list[tuple[list[Line], pricing.ShopTotals]]:
@@ -28,14 +50,7 @@ def shop_parts(tenant, user_id: int, shop_ids, coupon_code: str | None) -> list[
     Placing an order reads the same parts the summary shows, so the customer
     pays what they were shown.
     """
-    groups = by_shop(visible_lines(tenant, user_id))
-    chosen = [shop_id for shop_id in groups if shop_ids is None or shop_id in shop_ids]
-    charges = dict(_delivery_charges.execute(shops=chosen)) if chosen else {}
-    carts = []
-    for shop_id in chosen:
-        lines = tuple(line.priced() for line in groups[shop_id])
-        carts.append(pricing.ShopCart(shop_id, user_id, lines, pricing.delivery_charge(lines, charges.get(shop_id, 0))))
-    return [(groups[cart.shop_id], pricing.totals(cart, coupon_code, tuple(carts))) for cart in carts]
+    return priced_parts(tenant, user_id, shop_ids, coupon_code)[0]
 
 
 def summarize(tenant, user_id: int, shop_ids, coupon_code: str | None) -> list[pricing.ShopTotals]:

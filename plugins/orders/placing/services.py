@@ -107,11 +107,6 @@ _next_number = Statement(
 _address_of = Statement(
     lambda: Address.select().where((Address.id == Slot("id")) & (Address.user == Slot("user"))).limit(1)
 )
-_shop_profiles = Statement(
-    lambda: ShopProfile.across_tenants(
-        ShopProfile.tenant_id, ShopProfile.delivery_charge, ShopProfile.min_order_amount, ShopProfile.prefix,
-    ).where(ShopProfile.tenant_id.in_(Slot("shops", many=True)))
-)
 _cart_shops = Statement(
     lambda: CartItem.across_tenants(CartItem.tenant_id).where(CartItem.user == Slot("user")).distinct().tuples()
 )
@@ -172,10 +167,6 @@ def _address(user_id: int, address_id: int) -> dict:
 def _names(model, ids) -> dict[int, str]:
     ids = {i for i in ids if i}
     return {r.id: r.name for r in model.select(model.id, model.name).where(model.id.in_(ids))} if ids else {}
-
-
-def _profiles(shop_ids) -> dict[int, ShopProfile]:
-    return {row.tenant_id: row for row in _shop_profiles.execute(shops=list(shop_ids))}
 
 
 def _check_gateway(method: str, shop_ids) -> None:
@@ -247,8 +238,8 @@ def place(tenant, request: Request, idempotency: tuple[str, str] | None = None) 
             replayed = _replay(request.user_id, *idempotency)
             if replayed is not None:
                 return replayed
-        parts = checkout.shop_parts(tenant, request.user_id, request.shop_ids, request.coupon_code)
-        answer = _place_parts(request, parts, address, from_cart=True, numbers=numbers)
+        parts, profiles = checkout.priced_parts(tenant, request.user_id, request.shop_ids, request.coupon_code)
+        answer = _place_parts(request, parts, profiles, address, from_cart=True, numbers=numbers)
         if idempotency is not None:
             _remember(request.user_id, *idempotency, answer)
     return answer
@@ -262,10 +253,12 @@ def reorder(tenant, user_id: int, order_id: int, payment_method: str) -> Answer:
     request = Request(user_id, order.address.get("id") or 0, payment_method, (order.tenant_id,))
     with context.use(user=user_id), db.transaction():
         lock_customer(user_id)
-        return _place_parts(request, [_part_of(tenant, order)], order.address, from_cart=False)
+        profiles = checkout.shop_profiles([order.tenant_id])
+        part = _part_of(tenant, order, profiles.get(order.tenant_id))
+        return _place_parts(request, [part], profiles, order.address, from_cart=False)
 
 
-def _part_of(tenant, order: Order) -> tuple[list[Line], pricing.ShopTotals]:
+def _part_of(tenant, order: Order, profile: ShopProfile | None) -> tuple[list[Line], pricing.ShopTotals]:
     """The delivered order's lines priced as a cart of its shop would be now (unsaved cart lines)."""
     items = orders.items_of(order)
     products = {p.id: p for p in queries.visible_products(tenant).where(Product.id.in_([i.product_id for i in items]))}
@@ -282,23 +275,23 @@ def _part_of(tenant, order: Order) -> tuple[list[Line], pricing.ShopTotals]:
             row = CartItem(id=0, tenant_id=order.tenant_id, user=order.user_id, product=product.id,
                            quantity=item.quantity)
         lines.append(Line(row, product, size, color, offers.get(product.id)))
-    profile = _profiles([order.tenant_id]).get(order.tenant_id)
     priced = tuple(line.priced() for line in lines)
     cart = pricing.ShopCart(order.tenant_id, order.user_id, priced,
                             pricing.delivery_charge(priced, profile.delivery_charge if profile else 0))
     return lines, pricing.totals(cart, None)
 
 
-def _place_parts(request: Request, parts, address: dict, from_cart: bool, numbers: dict | None = None) -> Answer:
+def _place_parts(request: Request, parts, profiles: dict, address: dict, from_cart: bool,
+                 numbers: dict | None = None) -> Answer:
     """Write one order per shop part under one payment, inside the caller's transaction; see the module.
 
+    ``profiles`` are the parts' shop profiles (``checkout.shop_profiles``);
     ``numbers`` are order numbers reserved per shop; a shop without one takes its number here.
     """
     if not parts:
         raise Refused("shop_ids", EMPTY_CART)
     shop_ids = [totals.cart.shop_id for _, totals in parts]
     _check_gateway(request.payment_method, shop_ids)
-    profiles = _profiles(shop_ids)
     _check_minimums(parts, profiles)
     all_lines = [line for lines, _ in parts for line in lines]
     names = {
