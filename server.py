@@ -1,6 +1,7 @@
 """QuteCat: the WSGI app for gunicorn (``server:app``) and the command line (``python server.py``)."""
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -74,11 +75,14 @@ def run():
     _migrate(platform, quiet=True)
     _seed(platform, ("essential", "demo", "branding"), demo=False)
     settings = config.settings
+    consumer = None
     if not settings.redis_url and not os.environ.get("QUTECAT_HUEY_IMMEDIATE"):
-        queue.start_consumer_thread()
+        consumer = queue.start_consumer_thread()
 
     class Server(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
+        """Closing waits for the requests in flight (``block_on_close``), so none is cut off mid-transaction."""
+
+        daemon_threads = False
 
     class QuietHandler(WSGIRequestHandler):
         def log_message(self, *args):
@@ -94,10 +98,30 @@ def run():
         click.echo("Demo logins (password: secret):")
         for login in ("root@qutekart.com", "shop@qutekart.com", "rider@qutekart.com", "customer@qutekart.com (phone 01700000000)"):
             click.echo(f"  {login}")
+    _interrupt_on(signal.SIGINT, signal.SIGTERM)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        httpd.server_close()
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+
+def _interrupt_on(*signums) -> None:
+    """Make each signal stop the server like Ctrl-C, whatever the parent left (a shell's background job ignores SIGINT).
+
+    The server then stops taking requests, lets those in flight and the
+    worker threads' current tasks finish, and exits; no thread is left
+    mid-write to the database when the interpreter goes down.
+    """
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    for signum in signums:
+        signal.signal(signum, interrupt)
 
 
 @cli.command()

@@ -24,6 +24,8 @@ from kernel.models import DeferredTask
 log = logging.getLogger("qutecat.queue")
 # Messages handed back to Redis per transaction of the relay.
 RELAY_BATCH = 200
+# How long an in-process consumer's stop waits for the tasks it is running.
+SHUTDOWN_SECONDS = 10
 
 
 class DeferringRedisStorage(RedisStorage):
@@ -125,7 +127,8 @@ def start_consumer_thread(workers: int = 2):
     runs, so the handlers are put back: Ctrl-C and SIGTERM still stop the process.
     """
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=False)
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=False,
+                                    shutdown_timeout=SHUTDOWN_SECONDS)
     consumer.start()
     for signum, handler in handlers.items():
         signal.signal(signum, handler)
