@@ -43,10 +43,8 @@ class _RedisClock:
     it, bumps lost meanwhile) never matches again. While Redis cannot be
     reached, each read answers a version never seen before: caches reload from
     the database on every request instead of failing it, and Redis is asked
-    again at most once per ``RETRY_SECONDS``.
+    again once ``kernel.redis_client``'s breaker lets it.
     """
-
-    RETRY_SECONDS = 1.0
 
     def __init__(self, url):
         self.client = redis_client.get()
