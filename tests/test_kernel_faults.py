@@ -4,7 +4,8 @@ Redis stopped and started again under a real gunicorn (storefront, login
 throttling and task messages keep working; kept messages reach the queue once
 Redis is back), the shared state version across a Redis restart, the database
 refusing connections (503 with ``Retry-After``, then served again without a
-restart), and side effects that fail after a commit.
+restart) or dropping one in the middle of placing an order (nothing of it
+remains), and side effects that fail after a commit.
 """
 
 import dataclasses
@@ -18,10 +19,16 @@ import psycopg2
 import pytest
 import redis
 
+import catalog_fixtures as cf
 import conftest
 from conftest import BASE_DOMAIN, ROOT
-from kernel import config, db, invalidation, queue, redis_client
+from kernel import config, context, db, invalidation, plans, queue, redis_client
 from kernel.models import DeferredTask
+from orders_fixtures import add, buyer_with_address, place
+from plugins.catalog.models import Product
+from plugins.orders.models import CartItem
+from plugins.orders.orders.models import Order
+from plugins.payments.models import Payment
 from test_kernel_processes import _free_port, _wait_ready
 
 
@@ -232,3 +239,39 @@ def test_a_failing_side_effect_after_commit_neither_fails_the_change_nor_stops_t
         db.on_commit(broken)
         db.on_commit(lambda: ran.append("second"))
     assert ran == ["second"]
+
+
+@pytest.mark.skipif(not conftest.ADMIN_DB_URL, reason="a server-side session kill needs PostgreSQL")
+def test_a_connection_lost_half_way_through_placing_writes_nothing(api, root_token, monkeypatch):
+    shop_id = cf.shop(api, root_token, "starter")[0]
+    product = cf.product(shop_id, category=cf.category(), quantity=5)
+    user, token, address_id = buyer_with_address()
+    add(api, token, product.id, quantity=2)
+    take = plans.take
+
+    def killed_first(*args, **kwargs):
+        # the server ends this session after the order, its lines and its payment were written, before the stock
+        admin = psycopg2.connect(conftest.ADMIN_DB_URL)
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(%s)", (db.database.obj.connection().get_backend_pid(),))
+        admin.close()
+        return take(*args, **kwargs)
+
+    monkeypatch.setattr(plans, "take", killed_first)
+    # when the customer places the cart and the database connection dies half way
+    answered = place(api, token, address_id, [shop_id])
+    monkeypatch.undo()
+    # then the app is told to retry, and no part of the placement remains
+    assert answered.status == 503, answered
+    assert answered.headers["retry-after"] == "5"
+    with context.use(user=user.id):
+        assert Order.across_tenants().where(Order.user == user.id).count() == 0
+        assert Payment.select().where(Payment.user == user.id).count() == 0
+        assert CartItem.across_tenants().where(CartItem.user == user.id).count() == 1
+    with context.use(tenant=shop_id):
+        assert Product.get_by_id(product.id).quantity == 5
+    # and the retry, on a fresh connection, places it once
+    assert place(api, token, address_id, [shop_id]).status == 200
+    with context.use(user=user.id):
+        assert Order.across_tenants().where(Order.user == user.id).count() == 1
