@@ -2,12 +2,14 @@
 once, and the app's ``invoice_url`` fetched with no token through the local storage's signed link;
 the ``payment_receipt_url`` of a paid order, likewise."""
 
+import datetime as dt
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
 import catalog_fixtures as cf
 from kernel import context, db, storage
+from kernel.orm import utcnow
 from orders_fixtures import add, buyer_with_address, install_webpay, place
 from plugins.orders.orders import invoice, services, tasks
 from plugins.orders.orders.models import Order
@@ -211,3 +213,28 @@ def test_reading_a_paid_order_renders_no_receipt_the_task_does(api, shop):
     url = api.get("/api/order-details", params={"order_id": order.id}, token=token).json["data"]["order"][
         "payment_receipt_url"]
     assert urlparse(url).path == f"/media-private/{first}" and len(invoices_of(order, "receipts")) == 1
+
+
+def test_the_sweep_makes_the_documents_whose_tasks_were_lost(api, shop):
+    # given a delivered cash order and a pending one whose document tasks were lost (keys cleared, files removed)
+    delivered, _ = placed(api, shop[0])
+    for status in ("Confirm", "Processing", "On The Way", "Delivered"):
+        delivered = services.change_status(delivered, status, "seller", None)
+    pending, _ = placed(api, shop[0])
+    for order in (delivered, pending):
+        made = reload(order)
+        for key in (made.invoice_key, made.receipt_key):
+            if key:
+                storage.backend().delete(key, private=True)
+        with context.use(tenant=order.tenant_id), db.transaction():
+            Order.update(invoice_key=None, receipt_key=None).where(Order.id == order.id).execute()
+    # when the sweep runs within minutes of their last change, it leaves them to their tasks
+    assert tasks.make_missing_documents(tenant_id=shop[0]).get() == 0
+    # when it runs later, each order gets what it lacks, once: both invoices, and the paid order's receipt
+    later = utcnow() + tasks.SWEEP_AFTER + dt.timedelta(seconds=1)
+    assert tasks.make_missing_documents(now=later, tenant_id=shop[0]).get() == 2
+    assert tasks.make_missing_documents(now=later, tenant_id=shop[0]).get() == 0
+    assert reload(delivered).invoice_key and reload(delivered).receipt_key
+    assert reload(pending).invoice_key and reload(pending).receipt_key is None
+    assert len(invoices_of(delivered)) == 1 and len(invoices_of(delivered, "receipts")) == 1
+    assert len(invoices_of(pending)) == 1 and invoices_of(pending, "receipts") == []

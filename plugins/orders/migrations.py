@@ -58,4 +58,9 @@ MIGRATIONS = [
     )),
     # The counter's unique index was skipped by create_tables (peewee's name clash); keep each shop's highest.
     Migration(6, "one order counter per shop", one_row_per_tenant("order_sequence", keep="last DESC, id")),
+    # The sweep of documents whose task was lost reads these instead of every order of the shop.
+    Migration(7, "orders lacking their invoice or receipt", sql(
+        'CREATE INDEX order_lacking_invoice ON "order" (tenant_id) WHERE invoice_key IS NULL',
+        """CREATE INDEX order_lacking_receipt ON "order" (tenant_id) WHERE receipt_key IS NULL AND payment_status = 'Paid'""",
+    )),
 ]

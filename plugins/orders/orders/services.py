@@ -276,6 +276,24 @@ def expiry_minutes() -> int:
     return int(platform.get_setting(EXPIRY_SETTING, DEFAULT_EXPIRY_MINUTES))
 
 
+def lacking_documents(shop_id: int, changed_before: dt.datetime, limit: int) -> list[Order]:
+    """The shop's orders, unchanged since ``changed_before``, still without their invoice or (paid) their receipt.
+
+    Their task was lost (a Redis restart drops queued messages), or failed
+    every retry. Each kind has a partial index of its own (migration 7), so
+    the sweep reads only such orders, however many the shop has (unordered:
+    an ``ORDER BY id`` would tempt the planner into walking every order by
+    its primary key instead).
+    """
+    with context.use(tenant=shop_id):
+        return list(
+            Order.select().where(
+                Order.updated_at < changed_before,
+                Order.invoice_key.is_null() | (Order.receipt_key.is_null() & (Order.payment_status == PAYMENT_PAID)),
+            ).limit(limit)
+        )
+
+
 def expire_unpaid(shop_id: int, now: dt.datetime | None = None) -> int:
     """Cancel and restock the shop's online orders left unpaid past the expiry; returns how many.
 
