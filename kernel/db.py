@@ -56,11 +56,25 @@ class _Connection(psycopg2.extensions.connection):
         self.unsure: set[str] = set()
 
 
-class _AppRolePostgres(peewee.PostgresqlDatabase):
-    """PostgreSQL whose every new connection switches to the row-level-security role (when ``app_role``).
+# Limits of the application's sessions. A statement waiting on a lock (a row another
+# session holds, a table an operator locked) or running away, and a transaction left idle
+# by a stuck process, end in an error the API answers 503, well before gunicorn's 60 s
+# timeout would kill the worker and every request its threads serve.
+SESSION_LIMITS = {"lock_timeout": "10s", "statement_timeout": "30s", "idle_in_transaction_session_timeout": "60s"}
 
-    It sits below the pool in :class:`TenantAwarePostgres`, so the role is
-    set once per physical connection, not on every checkout from the pool.
+
+def _app_session_sql() -> str:
+    limits = "; ".join(f"SET {name} = '{value}'" for name, value in SESSION_LIMITS.items())
+    return f"SET ROLE {APP_ROLE}; {limits}"
+
+
+class _AppRolePostgres(peewee.PostgresqlDatabase):
+    """PostgreSQL whose every new connection switches to the row-level-security role (when ``app_role``),
+    under ``SESSION_LIMITS``.
+
+    It sits below the pool in :class:`TenantAwarePostgres`, so the role and
+    limits are set once per physical connection (one round trip), not on
+    every checkout from the pool.
     """
 
     app_role = True
@@ -69,7 +83,7 @@ class _AppRolePostgres(peewee.PostgresqlDatabase):
         conn = super()._connect()
         if self.app_role:
             with conn.cursor() as cur:
-                cur.execute(f"SET ROLE {APP_ROLE}")
+                cur.execute(_app_session_sql())
         return conn
 
 
@@ -245,7 +259,9 @@ def ensure_app_role(url: str) -> None:
 def as_owner():
     """Run a block as the connecting (owning) role, for migrations and grants only.
 
-    The pool sets the application role once per physical connection, so a
+    The owner works without the session limits (a migration may build an
+    index for minutes, or wait for another process's migration lock). The
+    pool sets the application role once per physical connection, so a
     connection whose role cannot be restored here is closed for good rather
     than handed back to the pool as the owner.
     """
@@ -254,12 +270,12 @@ def as_owner():
         yield
         return
     with db.connection_context():
-        db.execute_sql("RESET ROLE")
+        db.execute_sql("RESET ROLE; " + "; ".join(f"SET {name} = 0" for name in SESSION_LIMITS))
         try:
             yield
         finally:
             try:
-                db.execute_sql(f"SET ROLE {APP_ROLE}")
+                db.execute_sql(_app_session_sql())
             except Exception:
                 db.connection().close()  # the pool discards a closed connection instead of reusing it
                 raise

@@ -275,3 +275,36 @@ def test_a_connection_lost_half_way_through_placing_writes_nothing(api, root_tok
     assert place(api, token, address_id, [shop_id]).status == 200
     with context.use(user=user.id):
         assert Order.across_tenants().where(Order.user == user.id).count() == 1
+
+
+@pytest.mark.skipif(not conftest.ADMIN_DB_URL, reason="session limits are PostgreSQL's")
+def test_a_checkout_waiting_on_a_lock_held_elsewhere_gives_up_with_503(api, root_token, monkeypatch):
+    shop_id = cf.shop(api, root_token, "starter")[0]
+    product = cf.product(shop_id, category=cf.category(), quantity=5)
+    user, token, address_id = buyer_with_address()
+    add(api, token, product.id)
+    # given the application's lock wait cut to 300 ms (10 s in production), on fresh connections
+    monkeypatch.setitem(db.SESSION_LIMITS, "lock_timeout", "300ms")
+    db.database.obj.close_all()
+    holder = psycopg2.connect(os.environ["DATABASE_URL"])
+    try:
+        with holder.cursor() as cur:
+            # and an operator's session holding the product's row
+            cur.execute("SELECT 1 FROM product WHERE id = %s FOR UPDATE", (product.id,))
+            # when the customer places the order
+            started = time.monotonic()
+            answered = place(api, token, address_id, [shop_id])
+            waited = time.monotonic() - started
+    finally:
+        holder.rollback()
+        holder.close()
+        monkeypatch.undo()
+        db.database.obj.close_all()
+    # then the placement gives up soon with a 503, and nothing of it remains
+    assert answered.status == 503, answered
+    assert waited < 5
+    with context.use(user=user.id):
+        assert Order.across_tenants().where(Order.user == user.id).count() == 0
+        assert CartItem.across_tenants().where(CartItem.user == user.id).count() == 1
+    with context.use(tenant=shop_id):
+        assert Product.get_by_id(product.id).quantity == 5
