@@ -1,11 +1,20 @@
 """Concurrent checkouts: stock is never oversold and one cart never becomes two orders
-(threads; on PostgreSQL each thread takes its own connection from the real pool)."""
+(threads; on PostgreSQL each thread takes its own connection from the real pool), and 50
+customers at once through a real gunicorn for the last 10 units."""
 
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+import requests
+
 import catalog_fixtures as cf
+from conftest import BASE_DOMAIN, ROOT
 from kernel import context, db
 from orders_fixtures import add, buyer_with_address, place
+from test_kernel_processes import _free_port, _wait_ready
 from plugins.catalog import stock
 from plugins.catalog.models import FlashSaleProduct, Product
 from plugins.orders.orders.models import Order
@@ -31,6 +40,50 @@ def test_concurrent_checkouts_never_oversell(api, root_token):
     assert _quantity(product) == 0
     with context.use(tenant=shop_id):
         assert Order.select().count() == 3
+
+
+@pytest.fixture
+def gunicorn_server(platform):
+    """The platform under gunicorn as deployed (2 workers x 8 threads) on this suite's database."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "server:app", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
+         "-w", "2", "--threads", "8"],
+        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_ready(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_fifty_checkouts_at_once_under_gunicorn_take_the_ten_units_once(api, root_token, gunicorn_server):
+    # given a product with 10 units and 50 customers with one unit each in their cart
+    shop_id = cf.shop(api, root_token, "starter")[0]
+    product = cf.product(shop_id, category=cf.category(), quantity=10)
+    buyers = [buyer_with_address() for _ in range(50)]
+    for _, token, _ in buyers:
+        add(api, token, product.id)
+
+    def checkout(buyer):
+        _, token, address_id = buyer
+        return requests.post(f"{gunicorn_server}/api/v1/place-order", timeout=60, headers={
+            "Host": BASE_DOMAIN, "Authorization": f"Bearer {token}", "Accept": "application/json",
+        }, json={"address_id": address_id, "coupon_code": "", "note": "", "payment_method": "cash",
+                 "shop_ids": [shop_id], "is_buy_now": None})
+
+    # when all of them place their order at the same moment
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        answers = list(pool.map(checkout, buyers))
+    # then exactly ten orders were placed, the forty others were told it sold out, and the stock is zero
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [200] * 10 + [422] * 40, [a.text for a in answers if a.status_code not in (200, 422)][:3]
+    assert all(a.json()["message"] == "Sorry! this product is sold out." for a in answers if a.status_code == 422)
+    assert _quantity(product) == 0
+    with context.use(tenant=shop_id):
+        assert Order.select().count() == 10
 
 
 def test_the_same_cart_placed_twice_at_once_becomes_one_order(api, root_token):
