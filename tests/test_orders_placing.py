@@ -1,6 +1,8 @@
 """Placing orders: contract types, totals, one order per shop under one payment, gateways, minimums,
 the monthly order limit, idempotency, and the ``order_placed`` hook."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 import catalog_fixtures as cf
@@ -214,6 +216,21 @@ def test_idempotency_key_replays_the_first_answer(api, shops):
     # and a different body under the same key is refused
     other = place(api, token, address_id, [shops[0]], headers=headers, coupon_code="X")
     assert other.status == 422 and "Idempotency-Key" in other.json["errors"]
+
+
+def test_the_same_key_sent_four_times_at_once_places_one_order(api, shops):
+    # given a cart and a key the app sends with each of four simultaneous retries
+    product = cf.product(shops[0], category=cf.category(), quantity=5)
+    user, token, address_id = buyer_with_address()
+    add(api, token, product.id)
+    headers = {"Idempotency-Key": "tap-concurrent"}
+    # when they arrive at once
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: place(api, token, address_id, [shops[0]], headers=headers), range(4)))
+    # then every one answers as the first did, and there is one order and one unit taken
+    assert [answer.status for answer in answers] == [200] * 4
+    assert all(answer.json["data"] == answers[0].json["data"] for answer in answers)
+    assert len(orders_of(user.id)) == 1 and stock_of(product) == 4
 
 
 def test_canonical_route_answers_201(api, shops):
