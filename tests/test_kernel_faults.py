@@ -203,6 +203,9 @@ def test_database_refusing_connections_answers_503_then_recovers(api, customer_t
         assert refused.headers["retry-after"] == "5"
         assert set(refused.json) == {"message"} and isinstance(refused.json["message"], str)
         assert api.get("/readyz").status == 503
+        # as the document says every route may
+        document = api.get("/api/openapi.json").json
+        assert "503" in document["paths"]["/api/orders"]["get"]["responses"]
     finally:
         with admin.cursor() as cur:
             cur.execute(f'ALTER DATABASE "{conftest.TEST_DB_NAME}" ALLOW_CONNECTIONS true')

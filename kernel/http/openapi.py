@@ -12,7 +12,8 @@ _PARAM = re.compile(r"{(\w+)(?::(\w+))?[^}]*}")
 _CONVERTER_TYPES = {"int": "integer", "uuid": "string", "dt": "string", "float": "number"}
 MAX_ID = 2_147_483_647
 ERROR_STATUSES = {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "Not found",
-                  405: "Method not allowed", 413: "Body too large", 422: "Invalid input", 429: "Too many requests"}
+                  405: "Method not allowed", 413: "Body too large", 422: "Invalid input", 429: "Too many requests",
+                  503: "A backing service is briefly unavailable; retry after Retry-After seconds"}
 
 
 class ErrorSchema(Schema):
@@ -141,7 +142,8 @@ def build(routes_with_ops, title: str, version: str) -> dict:
             operation["x-feature"] = feature
         if op.body is not None:
             operation["requestBody"] = {"required": True, "content": {op.content_type: {"schema": op.body}}}
-        statuses = {404, 405}
+        # Any route may meet its database (or Redis, or storage) down: 503 with Retry-After.
+        statuses = {404, 405, 503}
         if op.body is not None or op.query is not None or parameters:
             statuses |= {400, 413, 422}
         if op.auth != "public":
