@@ -25,40 +25,11 @@ from conftest import BASE_DOMAIN, ROOT
 from kernel import config, context, db, invalidation, plans, queue, redis_client
 from kernel.models import DeferredTask
 from orders_fixtures import add, buyer_with_address, place
+from peers import RedisServer, free_port, wait_ready
 from plugins.catalog.models import Product
 from plugins.orders.models import CartItem
 from plugins.orders.orders.models import Order
 from plugins.payments.models import Payment
-from test_kernel_processes import _free_port, _wait_ready
-
-
-class RedisServer:
-    """A redis-server of the test's own, on a free port, that the test may stop and start again."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -137,7 +108,7 @@ def test_a_task_message_redis_cannot_take_waits_in_the_database_until_relayed(on
 @pytest.fixture
 def gunicorn_on_own_redis(platform, own_redis):
     """A real gunicorn (one worker) on this suite's database, its Redis ``own_redis``, tasks really queued."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "QUTECAT_HUEY_IMMEDIATE"}
     env["REDIS_URL"] = own_redis.url
     proc = subprocess.Popen(
@@ -146,7 +117,7 @@ def gunicorn_on_own_redis(platform, own_redis):
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        _wait_ready(port, proc)
+        wait_ready(port, proc)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
@@ -225,7 +196,7 @@ def test_unavailable_tells_a_passing_outage_from_a_wrong_query(tmp_path):
     with pytest.raises(peewee.OperationalError) as missing:
         waiter.execute_sql("SELECT * FROM no_such_table")
     with pytest.raises(psycopg2.OperationalError) as refused:
-        psycopg2.connect(host="127.0.0.1", port=_free_port(), connect_timeout=2)
+        psycopg2.connect(host="127.0.0.1", port=free_port(), connect_timeout=2)
     assert db.unavailable(locked.value)
     assert db.unavailable(refused.value)
     assert not db.unavailable(missing.value)

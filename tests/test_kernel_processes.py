@@ -3,7 +3,6 @@ the all-in-one server stops on a signal."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,32 +12,14 @@ import redis
 import requests
 
 from conftest import BASE_DOMAIN, ROOT, login_token_for
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_ready(port: int, proc) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise TimeoutError("gunicorn did not start")
+from peers import free_port, wait_ready
 
 
 @pytest.fixture(scope="module")
 def two_servers(platform):
     procs, ports = [], []
     for _ in range(2):
-        port = _free_port()
+        port = free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "server:app", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
              "-w", "1", "--threads", "2"],
@@ -48,7 +29,7 @@ def two_servers(platform):
         ports.append(port)
     try:
         for port, proc in zip(ports, procs):
-            _wait_ready(port, proc)
+            wait_ready(port, proc)
         yield ports
     finally:
         for proc in procs:
@@ -105,14 +86,14 @@ def test_plan_change_seen_by_other_process_without_restart(two_servers, api, mak
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_all_in_one_server_stops_on_ctrl_c_and_sigterm(tmp_path, signum):
     # given `python server.py` on its embedded default (SQLite, its own huey consumer thread)
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "QUTECAT_HUEY_IMMEDIATE", "QUTECAT_VAR_DIR")}
     env.update(QUTECAT_VAR_DIR=str(tmp_path / "var"), PORT=str(port), PYTHONFAULTHANDLER="1")
     proc = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_ready(port, proc)
+        wait_ready(port, proc)
         # when it receives Ctrl-C or SIGTERM
         proc.send_signal(signum)
         # then the process exits (the consumer thread must not swallow the signal)

@@ -14,7 +14,7 @@ import catalog_fixtures as cf
 from conftest import BASE_DOMAIN, ROOT
 from kernel import context, db
 from orders_fixtures import add, buyer_with_address, place
-from test_kernel_processes import _free_port, _wait_ready
+from peers import free_port, wait_ready
 from plugins.catalog import stock
 from plugins.catalog.models import FlashSaleProduct, Product
 from plugins.orders.orders.models import Order
@@ -45,14 +45,14 @@ def test_concurrent_checkouts_never_oversell(api, root_token):
 @pytest.fixture
 def gunicorn_server(platform):
     """The platform under gunicorn as deployed (2 workers x 8 threads) on this suite's database."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "server:app", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
          "-w", "2", "--threads", "8"],
         cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        _wait_ready(port, proc)
+        wait_ready(port, proc)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()

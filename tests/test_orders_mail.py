@@ -5,7 +5,6 @@ import dataclasses
 import datetime as dt
 import email
 import email.policy
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,6 +15,7 @@ from kernel import config, context, db, tenancy
 from kernel.hookspecs import hookimpl
 from kernel.models import User
 from orders_fixtures import add, buyer_with_address, place
+from peers import free_port
 from plugins.orders.notifications import services as mails
 from plugins.orders.notifications import tasks
 from plugins.orders.notifications.models import OrderMail
@@ -52,12 +52,6 @@ def placed(api, shop_id):
 def outbox(order) -> list[OrderMail]:
     with context.use(tenant=order.tenant_id):
         return list(OrderMail.select().where(OrderMail.order == order.id).order_by(OrderMail.id))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_placing_mails_the_customer_and_the_shop_owner(api, shop):

@@ -11,7 +11,6 @@ import hmac
 import json
 import os
 import secrets
-import socket
 import socketserver
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import stripe
 
 from kernel import config, context, tenancy
 from payments_fixtures import customer, names, place
+from peers import free_port
 from plugins.payments import services as payments
 from plugins.payments_stripe import services as stripe_services
 from plugins.payments_stripe.models import StripeEvent, StripeIntent
@@ -39,12 +39,6 @@ LAUNCH_LOCALSTRIPE = (
     "import localstripe.resources as r; r.Store.dump_to_disk = lambda self: None; "
     "from localstripe.server import start; start()"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(url: str, seconds: float = 20) -> None:
