@@ -1,9 +1,12 @@
-"""Running real servers beside the tests: a free port, waiting for a server to answer, and a
-redis-server of a test's own that it may stop and start again."""
+"""Running real servers beside the tests: a free port, waiting for a server to answer, the
+platform under a real gunicorn, and a redis-server of a test's own that it may stop and start again."""
 
+import os
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import redis
 import requests
@@ -27,6 +30,35 @@ def wait_ready(port: int, proc, seconds: float = 60) -> None:
         except requests.RequestException:
             time.sleep(0.2)
     raise TimeoutError("server did not start")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Gunicorn:
+    """``gunicorn server:app`` with the repository's settings on a free port, started at once.
+
+    ``env`` defaults to this suite's environment (its database, its Redis);
+    call :meth:`ready` before using it and :meth:`stop` at the end.
+    """
+
+    def __init__(self, workers: int = 1, threads: int = 2, env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "server:app", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{self.port}",
+             "-w", str(workers), "--threads", str(threads)],
+            cwd=ROOT, env=dict(os.environ) if env is None else env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+
+    def ready(self) -> "Gunicorn":
+        wait_ready(self.port, self.proc)
+        return self
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
 
 
 class RedisServer:

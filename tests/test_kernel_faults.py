@@ -10,8 +10,6 @@ remains), and side effects that fail after a commit.
 
 import dataclasses
 import os
-import subprocess
-import sys
 import time
 
 import peewee
@@ -21,11 +19,11 @@ import redis
 
 import catalog_fixtures as cf
 import conftest
-from conftest import BASE_DOMAIN, ROOT
+from conftest import BASE_DOMAIN
 from kernel import config, context, db, invalidation, plans, queue, redis_client
 from kernel.models import DeferredTask
 from orders_fixtures import add, buyer_with_address, place
-from peers import RedisServer, free_port, wait_ready
+from peers import Gunicorn, RedisServer, free_port
 from plugins.catalog.models import Product
 from plugins.orders.models import CartItem
 from plugins.orders.orders.models import Order
@@ -108,20 +106,13 @@ def test_a_task_message_redis_cannot_take_waits_in_the_database_until_relayed(on
 @pytest.fixture
 def gunicorn_on_own_redis(platform, own_redis):
     """A real gunicorn (one worker) on this suite's database, its Redis ``own_redis``, tasks really queued."""
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "QUTECAT_HUEY_IMMEDIATE"}
     env["REDIS_URL"] = own_redis.url
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "server:app", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
-         "-w", "1", "--threads", "2"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    server = Gunicorn(env=env)
     try:
-        wait_ready(port, proc)
-        yield f"http://127.0.0.1:{port}"
+        yield server.ready().url
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        server.stop()
 
 
 def test_redis_down_and_back_under_gunicorn(platform, own_redis, gunicorn_on_own_redis):

@@ -12,30 +12,17 @@ import redis
 import requests
 
 from conftest import BASE_DOMAIN, ROOT, login_token_for
-from peers import free_port, wait_ready
+from peers import Gunicorn, free_port, wait_ready
 
 
 @pytest.fixture(scope="module")
 def two_servers(platform):
-    procs, ports = [], []
-    for _ in range(2):
-        port = free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "server:app", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
-             "-w", "1", "--threads", "2"],
-            cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        procs.append(proc)
-        ports.append(port)
+    servers = [Gunicorn(), Gunicorn()]
     try:
-        for port, proc in zip(ports, procs):
-            wait_ready(port, proc)
-        yield ports
+        yield [server.ready().port for server in servers]
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=20)
+        for server in servers:
+            server.stop()
 
 
 def _granted(port: int, token: str, feature: str) -> bool:

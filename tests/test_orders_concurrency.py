@@ -2,19 +2,16 @@
 (threads; on PostgreSQL each thread takes its own connection from the real pool), and 50
 customers at once through a real gunicorn for the last 10 units."""
 
-import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 import catalog_fixtures as cf
-from conftest import BASE_DOMAIN, ROOT
+from conftest import BASE_DOMAIN
 from kernel import context, db
 from orders_fixtures import add, buyer_with_address, place
-from peers import free_port, wait_ready
+from peers import Gunicorn
 from plugins.catalog import stock
 from plugins.catalog.models import FlashSaleProduct, Product
 from plugins.orders.orders.models import Order
@@ -45,18 +42,11 @@ def test_concurrent_checkouts_never_oversell(api, root_token):
 @pytest.fixture
 def gunicorn_server(platform):
     """The platform under gunicorn as deployed (2 workers x 8 threads) on this suite's database."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "server:app", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
-         "-w", "2", "--threads", "8"],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    server = Gunicorn(workers=2, threads=8)
     try:
-        wait_ready(port, proc)
-        yield f"http://127.0.0.1:{port}"
+        yield server.ready().url
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        server.stop()
 
 
 def test_fifty_checkouts_at_once_under_gunicorn_take_the_ten_units_once(api, root_token, gunicorn_server):
