@@ -22,13 +22,18 @@ def test_app_role_is_neither_owner_nor_superuser(notes):
     assert owner != db.APP_ROLE
 
 
+def _two_shops_with_a_note(notes, make_shop, prefix: str):
+    """Two shops, each with one note ``"<prefix> <shop id>"``."""
+    shops = make_shop()[0], make_shop()[0]
+    for shop in shops:
+        with context.use(tenant=shop["id"]), db.transaction():
+            notes.create(text=f"{prefix} {shop['id']}")
+    return shops
+
+
 def test_query_without_tenant_sees_no_rows(notes, make_shop):
     # given two shops with a note each
-    a, _, _ = make_shop()
-    b, _, _ = make_shop()
-    for shop in (a, b):
-        with context.use(tenant=shop["id"]), db.transaction():
-            notes.create(text=f"note of {shop['id']}")
+    a, _ = _two_shops_with_a_note(notes, make_shop, "note of")
     # when raw SQL runs with no tenant set, then the database returns nothing
     assert _raw_count() == 0
     # when it runs as shop a, then only a's rows are visible, even to a query without a filter
@@ -93,11 +98,7 @@ def test_a_connection_whose_role_cannot_be_restored_is_closed_not_pooled():
 
 
 def test_switches_inside_savepoints_and_their_rollback_keep_the_right_tenant(notes, make_shop):
-    a, _, _ = make_shop()
-    b, _, _ = make_shop()
-    for shop in (a, b):
-        with context.use(tenant=shop["id"]), db.transaction():
-            notes.create(text=f"only {shop['id']}")
+    a, b = _two_shops_with_a_note(notes, make_shop, "only")
     mine = "SELECT count(*) FROM note WHERE text = 'only %s'"
     with context.use(tenant=a["id"]), db.transaction():
         with pytest.raises(RuntimeError):
