@@ -85,6 +85,10 @@ def run():
         daemon_threads = False
 
     class QuietHandler(WSGIRequestHandler):
+        # A client silent this long is dropped: stopping waits for every connection's thread,
+        # and one that never sends its request would otherwise hold the stop forever.
+        timeout = 10
+
         def log_message(self, *args):
             pass
 

@@ -16,6 +16,7 @@ import peewee
 import psycopg2
 import pytest
 import redis
+import requests
 
 import catalog_fixtures as cf
 import conftest
@@ -116,8 +117,6 @@ def gunicorn_on_own_redis(platform, own_redis):
 
 
 def test_redis_down_and_back_under_gunicorn(platform, own_redis, gunicorn_on_own_redis):
-    import requests
-
     base, host = gunicorn_on_own_redis, {"Host": BASE_DOMAIN}
     login = {"phone": "customer@qutekart.com", "password": "secret"}
     assert requests.get(f"{base}/api/products", headers=host, timeout=10).status_code == 200

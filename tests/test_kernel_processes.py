@@ -3,6 +3,7 @@ the all-in-one server stops on a signal."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -70,9 +71,11 @@ def test_plan_change_seen_by_other_process_without_restart(two_servers, api, mak
         time.sleep(0.01)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_all_in_one_server_stops_on_ctrl_c_and_sigterm(tmp_path, signum):
-    # given `python server.py` on its embedded default (SQLite, its own huey consumer thread)
+@pytest.mark.parametrize("signum, silent_client", [(signal.SIGINT, False), (signal.SIGTERM, False),
+                                                   (signal.SIGINT, True)], ids=["int", "term", "int-silent-client"])
+def test_all_in_one_server_stops_on_ctrl_c_and_sigterm(tmp_path, signum, silent_client):
+    # given `python server.py` on its embedded default (SQLite, its own huey consumer thread),
+    # and perhaps a client that connected and never sent its request
     port = free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "QUTECAT_HUEY_IMMEDIATE", "QUTECAT_VAR_DIR")}
@@ -81,14 +84,23 @@ def test_all_in_one_server_stops_on_ctrl_c_and_sigterm(tmp_path, signum):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_ready(port, proc)
+        silent = socket.create_connection(("127.0.0.1", port)) if silent_client else None
+        if silent is not None:
+            # a request answered after it proves the server accepted the silent connection first
+            assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
         # when it receives Ctrl-C or SIGTERM
         proc.send_signal(signum)
-        # then the process exits (the consumer thread must not swallow the signal)
+        # then the process exits (the consumer thread must not swallow the signal; a silent client is dropped)
+        seconds = 25 if silent_client else 15
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGABRT)  # the fault handler prints every thread's stack
-            pytest.fail(f"still running 15 s after {signum!r}:\n{proc.communicate(timeout=15)[1].decode()[-6000:]}")
+            pytest.fail(f"still running {seconds} s after {signum!r}:\n"
+                        f"{proc.communicate(timeout=15)[1].decode()[-6000:]}")
+        finally:
+            if silent is not None:
+                silent.close()
     finally:
         if proc.poll() is None:
             proc.kill()
