@@ -69,7 +69,10 @@ class _RedisClock:
         except redis.RedisError:
             log.warning("state version subscription lost; caches reload until it is back")
         finally:
-            self.seen = None
+            # Under the lock, so a bump cannot put a version back after it (nothing would
+            # then restart the listener, and this process would keep that version for good).
+            with self.lock:
+                self.seen = None
             pubsub.close()
 
     def current(self):
@@ -106,9 +109,10 @@ class _RedisClock:
             redis_client.failed()
             log.warning("state version bump lost: Redis unreachable")
             return None
-        seen = self.seen
-        if seen is not None:
-            self.seen = (seen[0], value)
+        with self.lock:
+            seen = self.seen
+            if seen is not None:
+                self.seen = (seen[0], value)
         return value
 
 
